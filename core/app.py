@@ -1,0 +1,145 @@
+"""The Flask application factory: configuration, database, plugin host, i18n, login, CSRF, pages."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Iterable
+
+from flask import Flask, abort, g, request, session
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import migrate
+from core.db import make_engine, make_session_factory
+from core.plugins import BoardHost, get_plugin_manager
+
+LOCALES = ("zh", "en")
+
+
+class Platform:
+    """What core hands to views, the CLI and jobs: engine, sessions and the board host.
+
+    Stored on the app as ``app.extensions["carematch"]`` (Flask extension etiquette);
+    there is no import-time global (aesthetics R5).
+    """
+
+    def __init__(self, engine: Engine, sessions: sessionmaker, boards: BoardHost, config: dict[str, Any]):
+        self.engine = engine
+        self.sessions = sessions
+        self.boards = boards
+        self.config = config
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.engine, self.boards)
+
+    def needs_migration(self) -> bool:
+        return migrate.pending(self.engine, self.boards)
+
+
+def _default_config(instance_path: Path) -> dict[str, Any]:
+    secret_file = instance_path / "secret_key"
+    return {
+        "DATABASE_URL": os.environ.get("CAREMATCH_DATABASE_URL")
+        or f"sqlite:///{instance_path / 'carematch.sqlite3'}",
+        "SECRET_KEY": os.environ.get("CAREMATCH_SECRET_KEY") or _instance_secret(secret_file),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "AUTO_MIGRATE": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, so a long form is not lost
+    }
+
+
+def _instance_secret(path: Path) -> str:
+    # A fresh machine needs nothing configured: the first run writes a random key into
+    # the instance folder (never the repository) and every later run reuses it.
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iterable[tuple[str, Any]] = ()) -> Flask:
+    """Build the web application.
+
+    ``test_config`` overrides configuration (tests); ``extra_plugins`` registers
+    throw-away boards as ``(name, plugin)`` pairs.
+    """
+    instance = Path(os.environ.get("CAREMATCH_INSTANCE", Path.cwd() / "instance")).resolve()
+    if test_config and "INSTANCE_PATH" in test_config:
+        instance = Path(test_config["INSTANCE_PATH"]).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask("core", instance_path=str(instance), instance_relative_config=True)
+    app.config.from_mapping(_default_config(instance))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    pm = get_plugin_manager(extra_plugins)
+    boards = BoardHost(pm)
+    boards.import_models()
+    engine = make_engine(app.config["DATABASE_URL"])
+    platform = Platform(engine, make_session_factory(engine), boards, app.config)
+    app.extensions["carematch"] = platform
+    if app.config["AUTO_MIGRATE"] and engine.url.get_backend_name() == "sqlite" and platform.needs_migration():
+        # The embedded default is created and migrated on first run (DESIGN.md
+        # "Storage"); PostgreSQL is migrated explicitly with `carematch db upgrade`.
+        platform.migrate()
+
+    translation_dirs = [str(Path(__file__).parent / "translations")]
+    translation_dirs += [str(d) for b in boards.installed.values() if (d := b.translations_directory())]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
+    Babel(app, locale_selector=select_locale)
+    CSRFProtect(app)
+
+    from core import auth, views
+
+    auth.init_app(app)
+    views.init_app(app)
+    _register_board_blueprints(app, boards)
+
+    @app.teardown_appcontext
+    def _close_session(exc: BaseException | None) -> None:
+        db = g.pop("db", None)
+        if db is not None:
+            if exc is not None:
+                db.rollback()
+            db.close()
+
+    return app
+
+
+def select_locale() -> str:
+    # An explicit choice (the language switch) wins; otherwise Chinese, the city's
+    # working language, whatever the browser says.
+    chosen = session.get("locale")
+    return chosen if chosen in LOCALES else "zh"
+
+
+def _register_board_blueprints(app: Flask, boards: BoardHost) -> None:
+    # Flask cannot unregister a blueprint, so every installed board's blueprint is
+    # mounted once and a guard answers 404 while its board is disabled (aesthetics R6/R7).
+    from core.web import enabled_boards
+
+    for key in sorted(boards.installed):
+        for answer in boards.call_on(key, "register_blueprints"):
+            for blueprint in answer or []:
+                if blueprint.name != key:
+                    raise RuntimeError(f"board {key!r} returned blueprint {blueprint.name!r}: its name must be the board key")
+                app.register_blueprint(blueprint, url_prefix=f"/boards/{key}")
+
+    @app.before_request
+    def _disabled_board_is_gone() -> None:
+        board = request.blueprint
+        if board in boards.installed and board not in enabled_boards():
+            abort(404)

@@ -1,0 +1,236 @@
+"""The ``carematch`` command: init, serve, boards, db, demo, and what boards add."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from typing import Any
+
+import click
+from flask import Flask
+
+from core.app import Platform, create_app
+
+
+class Context:
+    """Builds the app lazily, so ``carematch --help`` needs no database."""
+
+    def __init__(self) -> None:
+        self._app: Flask | None = None
+
+    @property
+    def app(self) -> Flask:
+        if self._app is None:
+            self._app = create_app({"AUTO_MIGRATE": False})
+        return self._app
+
+    @property
+    def platform(self) -> Platform:
+        return self.app.extensions["carematch"]
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+@click.group()
+@click.version_option(package_name="carematch")
+def cli() -> None:
+    """CareMatch (精准关爱): the "3+2" precise care-and-assistance platform.
+
+    The database is CAREMATCH_DATABASE_URL (default: a SQLite file in ./instance,
+    or in CAREMATCH_INSTANCE).
+    """
+
+
+def initialise(platform: Platform, *, admin_username: str, admin_password: str | None, enable_boards: bool) -> str | None:
+    """Migrate, seed regions and default standards, enable the boards, create the administrator.
+
+    Idempotent: running it again changes nothing that exists. Returns the
+    administrator's password when one was generated.
+    """
+    from sqlalchemy import select
+
+    from core.auth import create_user
+    from core.models import User
+    from core.regions import seed_regions
+    from core.standards import seed_default_standards
+
+    platform.migrate()
+    generated = None
+    with platform.session() as session:
+        seed_regions(session)
+        seed_default_standards(session, platform.boards)
+        if enable_boards and not platform.boards.enabled(session):
+            for key in platform.boards.installed:
+                platform.boards.set_enabled(session, key, True)
+        if session.execute(select(User).where(User.username == admin_username)).scalar_one_or_none() is None:
+            if admin_password is None:
+                admin_password = generated = secrets.token_urlsafe(12)
+            create_user(session, admin_username, admin_password, role="admin", display_name="系统管理员",
+                        region_code="230600")
+        session.commit()
+    return generated
+
+
+@cli.command()
+@click.option("--admin-username", default="admin", show_default=True)
+@click.option("--admin-password", envvar="CAREMATCH_ADMIN_PASSWORD", help="Default: a random one, printed once.")
+@click.option("--no-boards", is_flag=True, help="Leave every board disabled.")
+@pass_context
+def init(ctx: Context, admin_username: str, admin_password: str | None, no_boards: bool) -> None:
+    """Create or migrate the database, seed regions and standards, create an administrator."""
+    generated = initialise(ctx.platform, admin_username=admin_username, admin_password=admin_password,
+                           enable_boards=not no_boards)
+    click.echo(f"database ready: {ctx.platform.engine.url.render_as_string(hide_password=True)}")
+    if generated:
+        click.echo(f"administrator {admin_username!r} created with password: {generated}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@pass_context
+def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+    """Serve the web application with waitress."""
+    serve_app(ctx.app, host, port, threads)
+
+
+def serve_app(app: Flask, host: str, port: int, threads: int = 8) -> None:
+    import waitress
+
+    platform: Platform = app.extensions["carematch"]
+    if platform.needs_migration():
+        if platform.engine.url.get_backend_name() == "sqlite":
+            platform.migrate()
+        else:
+            raise click.ClickException("数据库需要迁移, 请先运行 `carematch db upgrade` (the database needs `carematch db upgrade` first)")
+    click.echo(f"CareMatch on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads)
+
+
+# -- boards ---------------------------------------------------------------------------
+
+
+@cli.group()
+def boards() -> None:
+    """List, enable and disable the installed boards."""
+
+
+@boards.command("list")
+@pass_context
+def boards_list(ctx: Context) -> None:
+    """Show every installed board and whether it is enabled."""
+    host = ctx.platform.boards
+    with ctx.platform.session() as session:
+        enabled = host.enabled(session)
+    for key, board in sorted(host.installed.items()):
+        state = "enabled " if key in enabled else "disabled"
+        click.echo(f"{key:<22} {state}  {board.info.kind:<10} {board.info.name_zh} ({board.info.name_en}) [{board.distribution}]")
+
+
+def _set_board(ctx: Context, board: str, enabled: bool) -> None:
+    from core.plugins import BoardError
+
+    with ctx.platform.session() as session:
+        try:
+            changed = ctx.platform.boards.set_enabled(session, board, enabled)
+        except BoardError as exc:
+            raise click.ClickException(str(exc)) from None
+        session.commit()
+    word = "enabled" if enabled else "disabled"
+    click.echo(f"{board} {word}" if changed else f"{board} was already {word}")
+
+
+@boards.command("enable")
+@click.argument("board")
+@pass_context
+def boards_enable(ctx: Context, board: str) -> None:
+    """Enable BOARD: its programmes, pages, menu items and jobs appear."""
+    _set_board(ctx, board, True)
+
+
+@boards.command("disable")
+@click.argument("board")
+@pass_context
+def boards_disable(ctx: Context, board: str) -> None:
+    """Disable BOARD: it contributes nothing; its data is kept."""
+    _set_board(ctx, board, False)
+
+
+# -- database -------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Schema migrations (Alembic): core first, then every installed board."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="heads", show_default=True)
+@pass_context
+def db_upgrade(ctx: Context, revision: str) -> None:
+    """Migrate the database up to REVISION (default: every head)."""
+    from core import migrate
+
+    migrate.upgrade(ctx.platform.engine, ctx.platform.boards, revision)
+    click.echo("database upgraded")
+
+
+@db_group.command("downgrade")
+@click.option("--revision", required=True, help="'base' removes every table.")
+@click.confirmation_option(prompt="Downgrading can drop tables and their data. Continue?")
+@pass_context
+def db_downgrade(ctx: Context, revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    from core import migrate
+
+    migrate.downgrade(ctx.platform.engine, ctx.platform.boards, revision)
+    click.echo(f"database downgraded to {revision}")
+
+
+@db_group.command("pending")
+@pass_context
+def db_pending(ctx: Context) -> None:
+    """Exit 1 when migrations are pending."""
+    if ctx.platform.needs_migration():
+        click.echo("migrations pending")
+        sys.exit(1)
+    click.echo("database is up to date")
+
+
+# -- demo ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--households", default=3000, show_default=True, type=int)
+@click.option("--seed", default=20201, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Seed the data and stop.")
+@pass_context
+def demo(ctx: Context, households: int, seed: int, host: str, port: int, no_serve: bool) -> None:
+    """Seed a synthetic Daqing data set (one user per role, printed with passwords) and serve it."""
+    from core.demo import seed_demo
+
+    initialise(ctx.platform, admin_username="admin", admin_password="admin-demo-2026", enable_boards=True)
+    with ctx.platform.session() as session:
+        summary = seed_demo(session, households=households, seed=seed)
+        session.commit()
+    click.echo(summary.describe())
+    if not no_serve:
+        serve_app(ctx.app, host, port)
+
+
+def _add_plugin_commands(group: click.Group) -> None:
+    # Board commands need the plugin manager only, not a database, so --help stays cheap.
+    from core.plugins import BoardHost, get_plugin_manager
+
+    host = BoardHost(get_plugin_manager())
+    for key in sorted(host.installed):
+        host.call_on(key, "register_commands", cli=group)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    _add_plugin_commands(cli)
+    return cli.main(args=argv, prog_name="carematch")

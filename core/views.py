@@ -1,0 +1,130 @@
+"""Core pages: home, boards (enable/disable), language switch, health check; navigation and filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from core.app import LOCALES
+from core.models import Case, Household, Need, PluginSetting, Volunteer
+from core.web import day, db, enabled_boards, install_access_guard, locale_code, platform, public, roles, yuan
+
+bp = Blueprint("core", __name__)
+
+STAFF_ROLES = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool = False
+
+
+@bp.route("/healthz")
+@public
+def healthz():  # type: ignore[no-untyped-def]
+    """Liveness and database reachability, for load balancers and monitors."""
+    try:
+        db().execute(text("SELECT 1"))
+    except Exception as exc:  # the point of a health check is to report, not to raise
+        return jsonify(status="error", database=str(exc.__class__.__name__)), 503
+    return jsonify(status="ok", database="ok", boards=sorted(enabled_boards()))
+
+
+@bp.route("/")
+@roles("any")
+def home():  # type: ignore[no-untyped-def]
+    session_db = db()
+    counts = {
+        "households": session_db.scalar(select(func.count()).select_from(Household)),
+        "cases": session_db.scalar(select(func.count()).select_from(Case)),
+        "needs": session_db.scalar(select(func.count()).select_from(Need)),
+        "volunteers": session_db.scalar(select(func.count()).select_from(Volunteer)),
+    }
+    return render_template("home.html", counts=counts)
+
+
+def _may_toggle(board: str) -> bool:
+    # Administrators manage every board; board staff and coordinators only their own.
+    return current_user.role == "admin" or (
+        current_user.role in ("board_staff", "coordinator") and current_user.board == board
+    )
+
+
+@bp.route("/boards")
+@roles("admin", "board_staff", "coordinator")
+def boards():  # type: ignore[no-untyped-def]
+    host = platform().boards
+    settings = {s.board: s for s in db().execute(select(PluginSetting)).scalars()}
+    rows = [
+        {
+            "board": b,
+            "enabled": b.key in enabled_boards(),
+            "may_toggle": _may_toggle(b.key),
+            "changed_at": settings[b.key].changed_at if b.key in settings else None,
+        }
+        for b in sorted(host.installed.values(), key=lambda b: (b.info.kind, b.key))
+    ]
+    return render_template("boards.html", rows=rows)
+
+
+@bp.route("/boards/<board>/enabled", methods=["POST"])
+@roles("admin", "board_staff", "coordinator")
+def set_board_enabled(board: str):  # type: ignore[no-untyped-def]
+    host = platform().boards
+    if board not in host.installed:
+        abort(404)
+    if not _may_toggle(board):
+        abort(403)
+    want = request.form.get("enabled") == "1"
+    session_db = db()
+    if host.set_enabled(session_db, board, want, user_id=current_user.id):
+        session_db.commit()
+        name = host.installed[board].info.name(locale_code())
+        flash(_("%(board)s is now enabled.", board=name) if want else _("%(board)s is now disabled; its data is kept.", board=name), "info")
+    return redirect(url_for("core.boards"))
+
+
+@bp.route("/locale", methods=["POST"])
+@public
+def set_locale():  # type: ignore[no-untyped-def]
+    chosen = request.form.get("locale", "")
+    if chosen in LOCALES:
+        session["locale"] = chosen
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.home")
+    return redirect(target)
+
+
+def navigation() -> list[NavItem]:
+    if not current_user.is_authenticated:
+        return []
+    items = [NavItem(_("Home"), url_for("core.home"), request.endpoint == "core.home")]
+    if current_user.role in ("admin", "board_staff", "coordinator"):
+        items.append(NavItem(_("Boards"), url_for("core.boards"), request.endpoint == "core.boards"))
+    host = platform().boards
+    enabled = enabled_boards()
+    if current_user.role in STAFF_ROLES:
+        for key in sorted(enabled):
+            info = host.installed[key].info
+            items.append(NavItem(info.name(locale_code()), url_for(f"{key}.index"), request.blueprint == key))
+    for item in host.collect("menu_items", enabled, user=current_user):
+        items.append(NavItem(str(item.label), url_for(item.endpoint), request.endpoint == item.endpoint))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    install_access_guard(app)
+    app.register_blueprint(bp)
+    app.add_template_filter(yuan, "yuan")
+    app.add_template_filter(day, "day")
+
+    @app.context_processor
+    def _layout() -> dict[str, object]:
+        return {"navigation": navigation, "locale_code": locale_code, "locales": LOCALES}

@@ -1,0 +1,1 @@
+"""市残联 (Disabled Persons' Federation): the poor disabled people board."""

@@ -1,0 +1,1 @@
+"""市妇联 (Women's Federation): the women's volunteer service care board."""

@@ -1,0 +1,1 @@
+"""团市委 (Communist Youth League city committee): the youth volunteer service care board."""
