@@ -103,9 +103,11 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     CSRFProtect(app)
 
     from core import auth, views
+    from core.casework.views import bp as casework_bp
 
     auth.init_app(app)
     views.init_app(app)
+    app.register_blueprint(casework_bp)
     _register_board_blueprints(app, boards)
 
     @app.teardown_appcontext

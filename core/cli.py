@@ -231,6 +231,13 @@ def _add_plugin_commands(group: click.Group) -> None:
         host.call_on(key, "register_commands", cli=group)
 
 
+def _add_core_commands(group: click.Group) -> None:
+    from core.casework.cli import case_group
+
+    group.add_command(case_group)
+
+
 def main(argv: list[str] | None = None) -> Any:
+    _add_core_commands(cli)
     _add_plugin_commands(cli)
     return cli.main(args=argv, prog_name="carematch")

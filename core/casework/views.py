@@ -1,0 +1,5 @@
+"""Casework pages and JSON API."""
+
+from flask import Blueprint
+
+bp = Blueprint("casework", __name__)
