@@ -124,6 +124,8 @@ def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> It
         "WTF_CSRF_ENABLED": False,
         "AUTO_MIGRATE": False,
     }
+    if request.node.get_closest_marker("browser"):
+        config["WTF_CSRF_ENABLED"] = True  # a real browser posts the real tokens
     config.update(getattr(request, "param", {}) or {})
     app = create_app(config, extra_plugins=getattr(request.node, "extra_plugins", ()))
     marker = request.node.get_closest_marker("boards")

@@ -1,0 +1,1 @@
+"""红十字会 (Red Cross Society): an example third-party board for public appeals."""
