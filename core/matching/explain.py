@@ -72,7 +72,10 @@ def _no_feasible(encoded: EncodedInstance, recipients: np.ndarray) -> dict[int, 
                 # Smallest cap (0.1 km steps) that reaches `need` candidates.
                 extra_km = np.sort(dist[only_this])
                 k = min(len(extra_km), max(1, need - allowed))
-                to_km = math.ceil(float(extra_km[k - 1]) * 10 - 1e-9) / 10
+                reach = float(extra_km[k - 1])
+                to_km = math.ceil(reach * 10) / 10
+                if to_km < reach:  # the division can land a hair below the distance
+                    to_km = round(to_km + 0.1, 1)
                 gained = int(np.count_nonzero(extra_km <= to_km))
                 advice.append({"relax": "max_km", "rule": 3, "to_km": to_km, "candidates": allowed + gained})
                 phrases.append(f"将距离上限放宽到 {to_km:g} km 可得 {allowed + gained} 名候选 "
