@@ -60,3 +60,75 @@ def in_force(session: Session, on: dt.date) -> list[Standard]:
             .order_by(Standard.key, Standard.region_code, Standard.area)
         ).scalars()
     )
+
+
+class StandardError(ValueError):
+    """A standard change that cannot be made; the message says why, in Chinese and English."""
+
+
+def revise_standard(
+    session: Session,
+    *,
+    key: str,
+    region_code: str,
+    area: str,
+    value: Any,
+    unit: str,
+    effective_from: dt.date,
+    source_note: str,
+    user_id: int | None,
+) -> Standard:
+    """Add a new value for a standard from ``effective_from``; the value in force before it is
+    closed the day before. Nothing is overwritten, so every past calculation stays reproducible.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from core.models import AuditEvent
+
+    try:
+        exact = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise StandardError(f"数值 {value!r} 不是有效数字 (the value {value!r} is not a number)") from None
+    if not exact.is_finite() or exact < 0:
+        raise StandardError(f"数值 {value!r} 必须是非负数 (the value must be zero or more)")
+    if area not in ("urban", "rural", "all"):
+        raise StandardError(f"城乡类别 {area!r} 无效 (area must be urban, rural or all)")
+    history = list(
+        session.execute(
+            select(Standard)
+            .where(Standard.key == key, Standard.region_code == region_code, Standard.area == area)
+            .order_by(Standard.effective_from)
+        ).scalars()
+    )
+    if history and effective_from <= history[-1].effective_from:
+        raise StandardError(
+            f"生效日期须晚于当前值的生效日期 {history[-1].effective_from.isoformat()} "
+            f"(the new value must start after {history[-1].effective_from.isoformat()}, when the latest began)"
+        )
+    previous = history[-1] if history else None
+    if previous is not None and (previous.effective_to is None or previous.effective_to >= effective_from):
+        previous.effective_to = effective_from - dt.timedelta(days=1)
+    record = Standard(
+        key=key,
+        region_code=region_code,
+        area=area,
+        value=exact,
+        unit=unit or (previous.unit if previous else ""),
+        effective_from=effective_from,
+        source_note=source_note,
+        created_by=user_id,
+        supersedes_id=previous.id if previous else None,
+    )
+    session.add(record)
+    session.flush()
+    session.add(AuditEvent(user_id=user_id, action="standard_revise", object_type="standard", object_id=str(record.id),
+                           reason=f"{key} {region_code} {area} = {exact} from {effective_from.isoformat()}"))
+    return record
+
+
+def history(session: Session, key: str) -> list[Standard]:
+    return list(
+        session.execute(
+            select(Standard).where(Standard.key == key).order_by(Standard.region_code, Standard.area, Standard.effective_from)
+        ).scalars()
+    )

@@ -102,12 +102,69 @@ def set_locale():  # type: ignore[no-untyped-def]
     return redirect(target)
 
 
+@bp.route("/standards")
+@roles(*STAFF_ROLES)
+def standards():  # type: ignore[no-untyped-def]
+    """Every standard in force today (or on ?on=YYYY-MM-DD), with links to its history."""
+    import datetime as dt
+
+    from core.standards import in_force
+
+    on = _parse_day(request.args.get("on")) or dt.date.today()
+    return render_template("standards.html", rows=in_force(db(), on), on=on)
+
+
+@bp.route("/standards/<key>", methods=["GET", "POST"])
+@roles(*STAFF_ROLES)
+def standard_history(key: str):  # type: ignore[no-untyped-def]
+    """A standard's full history; administrators add a new dated value here."""
+    from core.standards import StandardError, history, revise_standard
+
+    session_db = db()
+    rows = history(session_db, key)
+    if not rows:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        if current_user.role != "admin":
+            abort(403)
+        starts = _parse_day(request.form.get("effective_from"))
+        if starts is None:
+            error = _("Give the date the new value takes effect.")
+        else:
+            try:
+                revise_standard(
+                    session_db, key=key, region_code=request.form.get("region_code", rows[-1].region_code),
+                    area=request.form.get("area", rows[-1].area), value=request.form.get("value", ""),
+                    unit=rows[-1].unit, effective_from=starts, source_note=request.form.get("source_note", "").strip(),
+                    user_id=current_user.id,
+                )
+                session_db.commit()
+                flash(_("The new value is saved; the old one stays in the history."), "info")
+                return redirect(url_for("core.standard_history", key=key))
+            except StandardError as exc:
+                session_db.rollback()
+                error = str(exc)
+    return render_template("standard_history.html", key=key, rows=rows, error=error)
+
+
+def _parse_day(text_value: str | None):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text_value) if text_value else None
+    except ValueError:
+        return None
+
+
 def navigation() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     items = [NavItem(_("Home"), url_for("core.home"), request.endpoint == "core.home")]
     if current_user.role in ("admin", "board_staff", "coordinator"):
         items.append(NavItem(_("Boards"), url_for("core.boards"), request.endpoint == "core.boards"))
+    if current_user.role in STAFF_ROLES:
+        items.append(NavItem(_("Standards"), url_for("core.standards"), (request.endpoint or "").startswith("core.standard")))
     host = platform().boards
     enabled = enabled_boards()
     if current_user.role in STAFF_ROLES:

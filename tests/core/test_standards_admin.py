@@ -1,0 +1,75 @@
+"""Administrators change standards in the web UI; history is kept and dates decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from core.models import AuditEvent, Standard
+from core.standards import StandardError, in_force, revise_standard
+
+
+def _seed(session) -> Standard:  # type: ignore[no-untyped-def]
+    row = Standard(key="test.dibao", region_code="230600", area="urban", value=Decimal("710"), unit="CNY/month",
+                   effective_from=dt.date(2020, 1, 1), source_note="示例值")
+    session.add(row)
+    session.commit()
+    return row
+
+
+def test_a_revision_closes_the_old_value_the_day_before(session) -> None:  # type: ignore[no-untyped-def]
+    old = _seed(session)
+    new = revise_standard(session, key="test.dibao", region_code="230600", area="urban", value="760",
+                          unit="CNY/month", effective_from=dt.date(2027, 1, 1), source_note="2027 notice", user_id=None)
+    session.commit()
+    assert old.effective_to == dt.date(2026, 12, 31)
+    assert new.supersedes_id == old.id and new.value == Decimal("760")
+    on_new_years_eve = {s.key: s.value for s in in_force(session, dt.date(2026, 12, 31)) if s.key == "test.dibao"}
+    on_new_years_day = {s.key: s.value for s in in_force(session, dt.date(2027, 1, 1)) if s.key == "test.dibao"}
+    assert on_new_years_eve == {"test.dibao": Decimal("710")}
+    assert on_new_years_day == {"test.dibao": Decimal("760")}
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "NaN", ""])
+def test_a_bad_value_is_refused_and_nothing_changes(session, value: str) -> None:  # type: ignore[no-untyped-def]
+    _seed(session)
+    with pytest.raises(StandardError):
+        revise_standard(session, key="test.dibao", region_code="230600", area="urban", value=value, unit="",
+                        effective_from=dt.date(2027, 1, 1), source_note="", user_id=None)
+    session.rollback()
+    assert len(session.execute(select(Standard).where(Standard.key == "test.dibao")).scalars().all()) == 1
+
+
+def test_a_value_cannot_be_slipped_in_before_the_latest(session) -> None:  # type: ignore[no-untyped-def]
+    _seed(session)
+    with pytest.raises(StandardError, match="must start after"):
+        revise_standard(session, key="test.dibao", region_code="230600", area="urban", value="700", unit="",
+                        effective_from=dt.date(2019, 6, 1), source_note="", user_id=None)
+
+
+def test_the_admin_page_adds_a_value_and_audits_it(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    _seed(session)
+    login("root")
+    response = client.post("/standards/test.dibao", data={"region_code": "230600", "area": "urban", "value": "760.50",
+                                                           "effective_from": "2027-01-01", "source_note": "n"})
+    assert response.status_code == 302
+    page = client.get("/standards/test.dibao").get_data(as_text=True)
+    assert "760.50" in page and "710" in page
+    assert session.execute(select(AuditEvent).where(AuditEvent.action == "standard_revise")).scalar_one()
+
+
+def test_the_admin_page_shows_a_clear_error_for_a_bad_value(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    _seed(session)
+    login("root")
+    page = client.post("/standards/test.dibao", data={"value": "七百", "effective_from": "2027-01-01"})
+    assert page.status_code == 200 and "不是有效数字" in page.get_data(as_text=True)
+
+
+def test_board_staff_may_read_but_not_change_standards(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    _seed(session)
+    login("civil")
+    assert client.get("/standards").status_code == 200
+    assert client.post("/standards/test.dibao", data={"value": "1", "effective_from": "2027-01-01"}).status_code == 403
