@@ -1,3 +1,132 @@
-"""Programmes, household snapshots, standards and findings: the pure assessment engine."""
+"""Programmes, household snapshots, standards and findings: the pure assessment engine.
 
-__all__: list[str] = []
+No Flask, no SQLAlchemy: the engine reads frozen snapshots and dated standard
+records and returns explained findings. Board plugins import these names through
+``core.api`` only.
+"""
+
+from .derived import (
+    DISABILITY_CATEGORY_NAMES,
+    PARENT_CANNOT_CARE,
+    HouseholdView,
+    add_months,
+    age_on,
+    left_behind_situation,
+    no_labour_capacity_disability,
+    severe_disability,
+    single_person_route_disability,
+)
+from .findings import (
+    CARE_CATEGORIES,
+    ELIGIBLE,
+    NEEDS_INFORMATION,
+    NOT_ELIGIBLE,
+    STATUSES,
+    ApprovalTier,
+    Benefit,
+    BenefitLine,
+    CareNeed,
+    Finding,
+    Reason,
+    ReasonTemplate,
+    format_fen,
+)
+from .programme import Document, Programme
+from .service import Assessment, assess, assess_many, standard_table
+from .snapshot import (
+    EMPLOYMENT_STATUSES,
+    EVENT_KINDS,
+    EXEMPT_INCOME_REASONS,
+    EXPENDITURE_KINDS,
+    HEATING_KINDS,
+    INCLUDED_REASONS,
+    INCLUSION_REASONS,
+    INCOME_CATEGORIES,
+    LABOUR_CAPACITIES,
+    PARENT_STATUSES,
+    SELF_CARE_ITEMS,
+    SERVICE_REQUESTS,
+    STUDENT_LEVELS,
+    SUPPORTER_UNABLE_REASONS,
+    AssetItem,
+    DisabilityCert,
+    ExpenditureItem,
+    HardshipEvent,
+    HouseholdSnapshot,
+    IncomeItem,
+    MemberSnapshot,
+    SelfCareAssessment,
+    SnapshotError,
+    Supporter,
+    snapshot_from_json,
+    snapshot_to_json,
+)
+from .standards import MissingStandard, StandardRecord, StandardsInForce, StandardTable, region_chain, to_fen
+
+__all__ = [
+    # snapshots
+    "HouseholdSnapshot",
+    "MemberSnapshot",
+    "IncomeItem",
+    "AssetItem",
+    "ExpenditureItem",
+    "HardshipEvent",
+    "DisabilityCert",
+    "SelfCareAssessment",
+    "Supporter",
+    "SnapshotError",
+    "snapshot_from_json",
+    "snapshot_to_json",
+    "INCLUSION_REASONS",
+    "INCLUDED_REASONS",
+    "INCOME_CATEGORIES",
+    "EXEMPT_INCOME_REASONS",
+    "EXPENDITURE_KINDS",
+    "EVENT_KINDS",
+    "PARENT_STATUSES",
+    "STUDENT_LEVELS",
+    "EMPLOYMENT_STATUSES",
+    "LABOUR_CAPACITIES",
+    "SUPPORTER_UNABLE_REASONS",
+    "SELF_CARE_ITEMS",
+    "SERVICE_REQUESTS",
+    "HEATING_KINDS",
+    # standards
+    "StandardRecord",
+    "StandardTable",
+    "StandardsInForce",
+    "MissingStandard",
+    "region_chain",
+    "to_fen",
+    # derived view and rule helpers
+    "HouseholdView",
+    "age_on",
+    "add_months",
+    "no_labour_capacity_disability",
+    "single_person_route_disability",
+    "severe_disability",
+    "left_behind_situation",
+    "PARENT_CANNOT_CARE",
+    "DISABILITY_CATEGORY_NAMES",
+    # findings
+    "ELIGIBLE",
+    "NOT_ELIGIBLE",
+    "NEEDS_INFORMATION",
+    "STATUSES",
+    "CARE_CATEGORIES",
+    "ReasonTemplate",
+    "Reason",
+    "BenefitLine",
+    "Benefit",
+    "CareNeed",
+    "ApprovalTier",
+    "Finding",
+    "format_fen",
+    # programmes and the service
+    "Document",
+    "Programme",
+    "Assessment",
+    "assess",
+    "assess_many",
+    "standard_table",
+]
