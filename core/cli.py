@@ -233,8 +233,10 @@ def _add_plugin_commands(group: click.Group) -> None:
 
 def _add_core_commands(group: click.Group) -> None:
     from core.casework.cli import case_group
+    from core.matching.cli import match_command
 
     group.add_command(case_group)
+    group.add_command(match_command)
 
 
 def main(argv: list[str] | None = None) -> Any:
