@@ -225,7 +225,7 @@ class TeamModel:
         for r, covered in self.vars.team_covered.items():
             self.model.add_hint(covered, bool(chosen[self.by_recipient[r]].any()))
 
-    def solve(self, time_limit_s: float) -> tuple[int, np.ndarray | None, int]:
+    def solve(self, time_limit_s: float) -> tuple[int, np.ndarray | None, int | None]:
         """Solve; returns (CP-SAT status, chosen per edge or None, proven bound)."""
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = CP_SAT_WORKERS
@@ -236,7 +236,8 @@ class TeamModel:
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = np.array([solver.boolean_value(x) for x in self.vars.pair], dtype=bool)
             return status, chosen, int(np.floor(solver.best_objective_bound + 1e-6))
-        return status, None, int(np.floor(solver.best_objective_bound + 1e-6))
+        # Without a solution CP-SAT's bound is not meaningful: callers keep the flow bound.
+        return status, None, None
 
 
 def _group(index: np.ndarray) -> dict[int, np.ndarray]:
@@ -317,7 +318,7 @@ def solve_edges(encoded: EncodedInstance, edges: Edges, *, time_limit_s: float,
         share = left * sizes[c] / max(1, remaining_size)
         remaining_size -= sizes[c]
         status, cp_chosen, cp_bound = model.solve(share)
-        component_bound = min(int(flow_bound[c]), cp_bound)
+        component_bound = int(flow_bound[c]) if cp_bound is None else min(int(flow_bound[c]), cp_bound)
         if status == cp_model.INFEASIBLE:
             raise MatchError("固定的配对无法同时满足 (the pinned pairs cannot all hold in one valid plan)")
         if cp_chosen is None:
@@ -378,7 +379,9 @@ def solve(instance: Instance, *, time_limit_s: float = 30.0,
     chosen = edges.subset(solution.chosen) if len(edges) else edges
     covered = np.unique(chosen.r)
     objective = int(encoded.r_value[covered].sum() + chosen.profit.sum())
-    bound = max(solution.bound, objective)
+    if solution.bound < objective:
+        raise RuntimeError(f"internal error: bound {solution.bound} below objective {objective}")
+    bound = solution.bound
     assignments = _assignments(instance, chosen)
     unassigned = explain_unassigned(encoded, all_edges, chosen, forbidden)
     finished = time.perf_counter()
