@@ -524,3 +524,4 @@ def _refuse_changes_to_append_only_rows(session: Session, _context: Any, _instan
                 f"{type(obj).__name__} {obj.id} 只能追加, 不能修改或删除 (is append-only: add a correcting entry instead)"
             )
 from core.casework import models as _casework_models  # noqa: E402,F401
+from core.matchruns import models as _matchruns_models  # noqa: E402,F401
