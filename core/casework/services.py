@@ -740,6 +740,12 @@ def add_material_measure(session: Session, actor: Actor, case_id: int, boards: A
            for m in plan.measures):
         raise TransitionError(f"已纳入项目 {programme_key}", f"already enrolled in {programme_key}")
     finding = _finding(case, programme_key) or {}
+    if finding.get("status") != "eligible" and not note.strip():
+        # The engine advises and a person decides (domain-rules §12.3): an enrolment the
+        # pre-check did not find eligible is allowed, but only with a written reason.
+        raise TransitionError(f"信息初判未认定符合 {programme_key}, 纳入须说明理由",
+                              f"the pre-check did not find the household eligible for {programme_key}: "
+                              "enrolment needs a note")
     benefit = finding.get("benefit") or {}
     computed_monthly = benefit.get("monthly_fen")
     computed_one_off = benefit.get("one_off_fen")
