@@ -104,10 +104,13 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
 
     from core import auth, views
     from core.casework.views import bp as casework_bp
+    from core.matchruns.views import bp as matchruns_bp
+    from core.volunteering.views import bp as volunteering_bp
 
     auth.init_app(app)
     views.init_app(app)
-    app.register_blueprint(casework_bp)
+    for blueprint in (casework_bp, matchruns_bp, volunteering_bp):
+        app.register_blueprint(blueprint)
     _register_board_blueprints(app, boards)
 
     @app.teardown_appcontext
