@@ -13,6 +13,7 @@ from .derived import (
     age_on,
     left_behind_situation,
     no_labour_capacity_disability,
+    self_care_level,
     severe_disability,
     single_person_route_disability,
 )
@@ -61,7 +62,7 @@ from .snapshot import (
     snapshot_from_json,
     snapshot_to_json,
 )
-from .standards import MissingStandard, StandardRecord, StandardsInForce, StandardTable, region_chain, to_fen
+from .standards import MissingStandard, StandardRecord, StandardsInForce, StandardTable, region_chain, round_fen, to_fen
 
 __all__ = [
     # snapshots
@@ -98,10 +99,12 @@ __all__ = [
     "MissingStandard",
     "region_chain",
     "to_fen",
+    "round_fen",
     # derived view and rule helpers
     "HouseholdView",
     "age_on",
     "add_months",
+    "self_care_level",
     "no_labour_capacity_disability",
     "single_person_route_disability",
     "severe_disability",

@@ -27,6 +27,7 @@ __all__ = [
     "HouseholdView",
     "age_on",
     "add_months",
+    "self_care_level",
     "no_labour_capacity_disability",
     "single_person_route_disability",
     "severe_disability",
@@ -91,6 +92,17 @@ def left_behind_situation(member: MemberSnapshot) -> str | None:
     elif mother == "away_working" and father in PARENT_CANNOT_CARE:
         return "one_away_other_unable"
     return None
+
+
+def self_care_level(failed_count: int, full_loss_min_failed: int) -> str:
+    """The S6 Art. 21 classification: all six achieved -> "self_care"; 1 up to the
+    full-loss threshold minus one failed -> "partial"; at least ``full_loss_min_failed``
+    (a standard, 4 by the national rule) -> "full"."""
+    if failed_count <= 0:
+        return "self_care"
+    if failed_count >= full_loss_min_failed:
+        return "full"
+    return "partial"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

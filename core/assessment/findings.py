@@ -195,6 +195,7 @@ class Benefit:
     lines: tuple[BenefitLine, ...]
     per: str = "household"  # "household" | "person": how the amount is granted
     stages: tuple[int, ...] = ()  # staged one-off payments in fen (一次审批、分阶段救助)
+    reasons: tuple[Reason, ...] = ()  # how the amount was computed
 
     @property
     def monthly_fen(self) -> int:
@@ -211,6 +212,7 @@ class Benefit:
             "one_off_fen": self.one_off_fen,
             "stages": list(self.stages),
             "lines": [line.to_json() for line in self.lines],
+            "reasons": [r.to_json() for r in self.reasons],
         }
 
 
@@ -311,6 +313,8 @@ class Finding:
     def explain(self, locale: str = "zh") -> list[str]:
         """Every reason as text, in order, including the benefit's and care needs' reasons."""
         lines = [reason.text(locale) for reason in self.reasons]
+        if self.benefit is not None:
+            lines.extend(reason.text(locale) for reason in self.benefit.reasons)
         for need in self.care_needs:
             lines.extend(reason.text(locale) for reason in need.risk_reasons)
         return lines

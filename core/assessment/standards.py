@@ -32,7 +32,7 @@ __all__ = [
     "StandardsInForce",
     "MissingStandard",
     "region_chain",
-    "yuan_to_fen",
+    "round_fen",
     "to_fen",
     "UNIT_LABELS",
 ]
@@ -111,9 +111,13 @@ def to_fen(yuan: Decimal) -> int:
     return int((yuan * _HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def yuan_to_fen(yuan: Decimal) -> int:
-    """Alias of :func:`to_fen`, for readability where a standard in yuan becomes an amount."""
-    return to_fen(yuan)
+def round_fen(fen: Decimal | int) -> int:
+    """Exact fen (a Decimal, e.g. 3 × 583.33… × 100) to integer fen, rounding half up."""
+    if isinstance(fen, int):
+        return fen
+    if not isinstance(fen, Decimal):
+        raise TypeError(f"round_fen needs an exact int or Decimal, not {type(fen).__name__}")
+    return int(fen.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
