@@ -347,17 +347,18 @@ class _Hh:
 
 
 # Household compositions and their shares of the demo; the shares lean towards the
-# care and assistance population the platform serves, not the census.
+# care and assistance population the platform serves, not the census. The three care
+# groups come first: a tiny demo keeps them and drops the others.
 HOUSEHOLD_KINDS: tuple[tuple[str, float], ...] = (
-    ("elderly_alone", 0.14),
-    ("elderly_couple", 0.13),
-    ("single_adult", 0.09),
-    ("couple", 0.09),
-    ("family", 0.22),
-    ("single_parent", 0.08),
     ("left_behind", 0.09),
+    ("elderly_alone", 0.14),
     ("bereaved", 0.035),
     ("disabled_adult", 0.055),
+    ("family", 0.22),
+    ("elderly_couple", 0.13),
+    ("single_parent", 0.08),
+    ("single_adult", 0.09),
+    ("couple", 0.09),
     ("three_generation", 0.06),
 )
 
@@ -447,14 +448,17 @@ class _Builder:
     # -- households --------------------------------------------------------------------
 
     def household_kinds(self, n: int) -> list[str]:
-        """Exact quotas, shuffled: every kind appears even in a small demo."""
-        kinds: list[str] = []
-        for kind, share in HOUSEHOLD_KINDS:
-            kinds += [kind] * max(1, round(share * n))
-        while len(kinds) > n:  # rounding overshoot: trim the largest, plainest kind
-            kinds.remove("family")
-        while len(kinds) < n:
-            kinds.append("family")
+        """Exact quotas, shuffled: every kind appears even in a small demo (of at least ten)."""
+        counts = {kind: max(1, round(share * n)) for kind, share in HOUSEHOLD_KINDS}
+        order = list(counts)
+        while sum(counts.values()) > n:
+            # trim the largest kind; when all are down to one, drop the last (least central) kind
+            kind = max(order, key=lambda k: (counts[k], order.index(k)))
+            if counts[kind] == 1:
+                kind = [k for k in order if counts[k]][-1]
+            counts[kind] -= 1
+        counts["family"] += n - sum(counts.values())
+        kinds = [kind for kind in order for _ in range(counts[kind])]
         self.rng.shuffle(kinds)
         return kinds
 
@@ -517,7 +521,9 @@ class _Builder:
             add(mother, "F", "spouse", "spouse", self.surname(mongolian))
             for _ in range(rng.choices((1, 2, 3), weights=(60, 35, 5))[0]):
                 age = rng.randint(0, min(24, mother - 20))
-                add(age, rng.choice("MF"), "child", "minor_child" if age < 18 else "adult_dependent_child")
+                child = add(age, rng.choice("MF"), "child", "minor_child" if age < 18 else "adult_dependent_child")
+                if age < 18:
+                    self.people[child].row.update(father_status="present", mother_status="present")
             if kind == "three_generation":
                 grand = min(95, father + rng.randint(24, 32))
                 add(grand, "M", "parent", "co_resident_supporter")
@@ -528,11 +534,15 @@ class _Builder:
             sex = "F" if rng.random() < 0.75 else "M"
             parent = rng.randint(25, 50)
             add(parent, sex, "head", "head")
+            # the other parent: divorced and living elsewhere, dead, missing or in prison
+            absent = rng.choices(("present", "deceased", "missing", "imprisoned"), weights=(55, 30, 10, 5))[0]
             for _ in range(rng.choices((1, 2), weights=(75, 25))[0]):
                 age = rng.randint(0, min(17, parent - 20))
-                add(age, rng.choice("MF"), "child", "minor_child")
+                child = add(age, rng.choice("MF"), "child", "minor_child")
+                statuses = ("present", absent) if sex == "M" else (absent, "present")
+                self.people[child].row.update(father_status=statuses[0], mother_status=statuses[1])
         elif kind == "left_behind":
-            self.make_left_behind(index, family, mongolian, add)
+            self.make_left_behind(mongolian, add)
         elif kind == "bereaved":
             father = rng.randint(52, 75)
             if rng.random() < 0.8:
@@ -547,10 +557,10 @@ class _Builder:
             if rng.random() < 0.6:
                 add(parent - rng.randint(0, 4), other_sex[sex], "spouse", "spouse", self.surname(mongolian))
             child = add(rng.randint(18, max(18, parent - 22)), rng.choice("MF"), "child", "adult_dependent_child",
-                        family if sex == "M" else None, force_disability=True)
+                        force_disability=True)
             self.people[child].row["labour_capacity"] = "none"
 
-    def make_left_behind(self, index: int, family: str, mongolian: bool, add: Any) -> None:
+    def make_left_behind(self, mongolian: bool, add: Any) -> None:
         """Parents away working (hukou still here), children under 16 living with grandparents."""
         rng = self.rng
         father = rng.randint(27, 45)
@@ -560,7 +570,8 @@ class _Builder:
         mother_index = add(mother, "F", "spouse", "spouse", self.surname(mongolian), away=both_away)
         if not both_away:
             # the mother stays but has no guardianship capacity (S9 §1): seriously ill or disabled
-            self.people[mother_index].row.update(labour_capacity="none", serious_illness=True, employment="unemployed")
+            self.people[mother_index].row.update(labour_capacity="none", serious_illness=True,
+                                                 employment="unemployed", union_member=False)
         grandpa_age = min(85, father + rng.randint(22, 32))
         grandpa = add(grandpa_age, "M", "parent", "co_resident_supporter")
         grandma = None
@@ -619,7 +630,7 @@ class _Builder:
             if age >= retire_age and urban and rng.random() < 0.75:
                 row["employment"] = "retired"
             elif age >= 60:
-                row["employment"] = "never" if not urban else rng.choice(("never", "unemployed"))
+                row["employment"] = "never"  # farmers and people who never had insured work
             else:
                 row["employment"] = rng.choices(("employed", "unemployed", "never"), weights=(62, 30, 8))[0]
         if urban and row["employment"] in ("employed", "retired"):
@@ -899,7 +910,7 @@ def _make_needs(b: _Builder) -> list[dict[str, Any]]:
             language_hard = p.row["languages"] == ["mn"] or (
                 hh.area == "230624" and p.age >= 55 and rng.random() < 0.5)
         needs.append(dict(
-            _p=p_index, _area=hh.area, _lat=hh.row["lat"], _lon=hh.row["lon"],
+            _p=p_index, _area=hh.area, _street=hh.row["region_code"], _lat=hh.row["lat"], _lon=hh.row["lon"],
             board=board, need_type=need_type, category=category, risk=risk, required_skills=skills,
             needs_background_check=p.age < 18, gender_pref=extra.get("gender_pref"),
             gender_hard=extra.get("gender_hard", False), languages=languages, language_hard=language_hard,
@@ -974,18 +985,26 @@ def _make_volunteers(b: _Builder, needs: list[dict[str, Any]]) -> list[dict[str,
     """About one volunteer per 2–3 care places, per area and board, so matching has slack and shortages."""
     rng = b.rng
     demand: Counter[tuple[str, str]] = Counter()
+    # volunteers are recruited where the need is: one street per care place, to draw from
+    need_streets: dict[tuple[str, str], list[str]] = defaultdict(list)
     for need in needs:
         demand[(need["_area"], need["board"])] += need["volunteers_needed"]
+        need_streets[(need["_area"], need["board"])].append(need["_street"])
     volunteers: list[dict[str, Any]] = []
     for area in AREA_CODES:
         for board in CARE_BOARDS:
-            count = max(1, round(demand[(area, board)] / rng.uniform(2.0, 3.0)))
+            places = demand[(area, board)]
+            count = max(1, round(places / rng.uniform(2.0, 3.0))) if places else 0
             for _ in range(count):
-                volunteers.append(_volunteer(b, area, board))
+                volunteers.append(_volunteer(b, area, board, need_streets[(area, board)]))
+    for board in CARE_BOARDS:  # a tiny demo still shows both care boards
+        if not any(v["board"] == board for v in volunteers):
+            volunteers.append(_volunteer(b, AREA_CODES[0], board, []))
     return volunteers
 
 
-def _volunteer(b: _Builder, area: str, board: str) -> dict[str, Any]:
+def _volunteer(b: _Builder, area: str, board: str, near: list[str]) -> dict[str, Any]:
+    """One volunteer of ``board`` living in ``area``, on one of the ``near`` streets when given."""
     rng, today = b.rng, b.today
     if board == "youth_league":
         age = rng.choices((rng.randint(18, 24), rng.randint(25, 35), rng.randint(36, 55)), weights=(50, 35, 15))[0]
@@ -996,7 +1015,8 @@ def _volunteer(b: _Builder, area: str, board: str) -> dict[str, Any]:
     mongolian = area == "230624" and rng.random() < 0.3
     number = b.id_number(area, age, sex)
     parsed = parse_id_number(number, today=today)
-    street = rng.choice(b.streets[area])
+    streets = {s.code: s for s in b.streets[area]}
+    street = streets[rng.choice(near)] if near and rng.random() < 0.8 else rng.choice(b.streets[area])
     skills = [s for s, odds in SKILL_ODDS[board].items() if rng.random() < odds] or ["companionship"]
     skills.sort(key=SKILLS.index)
     if age <= 24:  # students: evenings and weekends
@@ -1048,7 +1068,7 @@ def _allowed(need: dict[str, Any], v: dict[str, Any], today: dt.date) -> bool:
 
 def _make_assignments(b: _Builder, needs: list[dict[str, Any]], need_ids: list[int],
                       volunteers: list[dict[str, Any]], volunteer_ids: list[int]) -> list[dict[str, Any]]:
-    """Accepted pairs from earlier rounds (continuity) for about a third of needs, all feasible."""
+    """Accepted pairs from earlier rounds (continuity) for up to 45 % of needs, all feasible."""
     rng, today = b.rng, b.today
     load = [0] * len(volunteers)
     by_area: dict[str, list[int]] = defaultdict(list)
@@ -1056,7 +1076,7 @@ def _make_assignments(b: _Builder, needs: list[dict[str, Any]], need_ids: list[i
         by_area[v["region_code"][:6]].append(j)
     rows = []
     for n_index, need in enumerate(needs):
-        if rng.random() >= 0.35:
+        if rng.random() >= 0.45:
             continue
         team = need["volunteers_needed"]
         candidates = [j for j in by_area[need["_area"]]

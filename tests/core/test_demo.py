@@ -170,6 +170,7 @@ def test_needs_volunteers_and_assignments(session: Session, demo: Any) -> None:
                              background_check_clear=v.background_check_clear, lat=v.lat, lon=v.lon,
                              max_km=v.max_km, slots=v.slots, sex=v.sex, languages=v.languages), TODAY)
         load[v.id] += 1
+    assert sum(load.values()) == demo.assignments > 0
     for vid, n in load.items():
         assert n <= session.get(Volunteer, vid).capacity
 
