@@ -526,3 +526,4 @@ def _refuse_changes_to_append_only_rows(session: Session, _context: Any, _instan
 from core.casework import models as _casework_models  # noqa: E402,F401
 from core.matchruns import models as _matchruns_models  # noqa: E402,F401
 from core.volunteering import models as _volunteering_models  # noqa: E402,F401
+from core.excel import models as _excel_models  # noqa: E402,F401
