@@ -69,3 +69,12 @@ def assign(session: Session, need: Need, vol: Volunteer, state: str = "proposed"
     session.add(a)
     session.flush()
     return a
+
+
+def mount(app: Any) -> Any:
+    """Register the volunteering blueprint until the integrator wires it into core.app."""
+    if "volunteering" not in app.blueprints:
+        from core.volunteering.views import bp
+
+        app.register_blueprint(bp)
+    return app
