@@ -315,8 +315,12 @@ class Finding:
         lines = [reason.text(locale) for reason in self.reasons]
         if self.benefit is not None:
             lines.extend(reason.text(locale) for reason in self.benefit.reasons)
+        seen: set[int] = set()
         for need in self.care_needs:
-            lines.extend(reason.text(locale) for reason in need.risk_reasons)
+            for reason in need.risk_reasons:
+                if id(reason) not in seen:  # needs of one person share their risk reasons
+                    seen.add(id(reason))
+                    lines.append(reason.text(locale))
         return lines
 
     def with_(self, **changes: Any) -> Finding:
