@@ -13,7 +13,7 @@ from casework_builders import MONDAY, actor, boards_of, household, include, ledg
 from core.casework import ledger
 from core.casework import services as cw
 from core.casework.models import CaseDetail, CaseRemoval
-from core.models import CaseResponsibility, LedgerEntry, Need, PlanMeasure
+from core.models import CaseResponsibility, DisabilityCertificate, LedgerEntry, Need, PlanMeasure
 
 D = dt.date
 
@@ -32,17 +32,34 @@ def _material_programme(app: Any, session: Any, case: Any, board: str) -> tuple[
     pytest.skip(f"{board} has no material programme")
 
 
+def _union_worker(case: Any, session: Any) -> None:
+    head = case.household.members[0]
+    head.union_member, head.employment = True, "employed"
+
+
+def _disabled_member(case: Any, session: Any) -> None:
+    head = case.household.members[0]
+    session.add(DisabilityCertificate(person_id=head.id, number=f"{head.id_number}42", category=4, grade=2))
+
+
 @pytest.mark.parametrize(
-    ("board", "username"),
-    [("civil_affairs", "civil"), ("trade_union", "union"), ("disabled_federation", "disabled")],
+    ("board", "username", "prepare"),
+    [("civil_affairs", "civil", None), ("trade_union", "union", _union_worker),
+     ("disabled_federation", "disabled", _disabled_member)],
 )
-def test_an_assistance_case_goes_from_application_to_removal(app, session, board: str, username: str) -> None:
+def test_an_assistance_case_goes_from_application_to_removal(app, session, board: str, username: str,
+                                                             prepare: Any) -> None:
     case = open_case(session, username=username, board=board, household=household(members=3))
     assert (case.stage, case.first_reporter_board, case.owner_board) == ("received", board, board)
+    if prepare is not None:
+        prepare(case, session)
+        session.commit()
 
     run_review(session, app, case, username)
     assert case.stage == "awaiting_joint_review"
     assert case.findings is not None  # the pre-check stored the engine's findings with the case
+    own = [f for f in case.findings if f["board"] == board]
+    assert own, f"no finding of {board}"
     assert [d.done_on is not None for d in cw.deadlines(session, case.id) if d.key == "investigation_start"] == [True]
 
     include(session, case, [board])
@@ -279,3 +296,19 @@ def test_needs_of_a_case_are_visible_to_the_matcher_as_approved(app, session) ->
     needs = session.execute(select(Need).where(Need.status == "approved")).scalars().all()
     assert [n.case_id for n in needs] == [case.id]
     assert needs[0].needs_background_check is False  # an adult
+
+
+def test_a_special_hardship_case_runs_on_the_15_working_day_township_limit(app, session) -> None:
+    # An 80-year-old living alone without income or supporters: 特困 (S6 Art. 4).
+    case = open_case(session, household=household(born=D(1946, 1, 5)))
+    case.household.members[0].lives_alone = True
+    session.commit()
+    cw.record_pre_check(session, actor(session, "civil"), case.id, boards_of(app), MONDAY)
+    session.commit()
+    statuses = {f["programme_key"]: f["status"] for f in case.findings}
+    if statuses.get("civil_affairs.tekun") != "eligible":
+        pytest.skip(f"the engine does not find this household 特困-eligible: {statuses}")
+    detail = session.get(CaseDetail, case.id)
+    assert detail.track == "tekun"
+    review = next(d for d in cw.deadlines(session, case.id) if d.key == "review")
+    assert (review.limit_key, review.due_on) == ("review.tekun", D(2026, 3, 23))  # 15 working days after 2 Mar
