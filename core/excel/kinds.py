@@ -1,0 +1,15 @@
+"""The registry of import kinds: ``carematch import KIND FILE`` and ``/imports`` accept these keys."""
+
+from __future__ import annotations
+
+from core.excel.households import HouseholdsKind
+from core.excel.importing import ImportKind
+
+KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (HouseholdsKind(),)}
+
+
+def get_kind(key: str) -> ImportKind:
+    try:
+        return KINDS[key]
+    except KeyError:
+        raise KeyError(f"unknown import kind {key!r}; known: {', '.join(KINDS)}") from None
