@@ -1,0 +1,3 @@
+"""Core's own jobs (filled in below)."""
+
+CORE_JOBS: list = []
