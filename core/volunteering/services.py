@@ -340,7 +340,7 @@ def assignment_card(session: Session, assignment: Assignment, on_date: dt.date) 
         id=assignment.id,
         state=assignment.state,
         name="" if withheld else display_name(person.name),
-        area=approximate_area(session, region_code),
+        area="" if withheld else approximate_area(session, region_code),  # location is sensitive (PIPL Art. 28)
         address=(household.address or None) if (accepted and household and not withheld) else None,
         category=need.category,
         need_type="" if withheld else need.need_type,

@@ -121,6 +121,7 @@ def test_child_data_is_withheld_without_guardian_consent(client, login, session)
     login("vol")
     card = client.get(f"/api/my/assignments/{a.id}").get_json()
     assert card["withheld"] and card["name"] == "" and card["address"] is None and card["need_type"] == ""
+    assert card["area"] == ""
     assert "小宝" not in client.get(f"/my/assignments/{a.id}").get_data(as_text=True)
     S.record_recipient_consent(session, child.person_id, "赵父", TODAY, None)
     session.commit()
