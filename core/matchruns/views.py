@@ -57,6 +57,33 @@ NOTE_LABELS = {
 }
 
 
+# The services raise these English msgids (with %(name)s parameters); listed here so the
+# catalog extractor sees them and _message() can translate them.
+SERVICE_MESSAGES = (
+    _l("%(recipient)s or %(volunteer)s is not in this run"),
+    _l("%(recipient)s or %(volunteer)s is not in this scope"),
+    _l("%(volunteer)s cannot be pinned to %(recipient)s: %(rules)s"),
+    _l("a recipient needing one volunteer has two pins"),
+    _l("another plan for this scope was published after this run started; re-run it"),
+    _l("another publish on this scope is in progress or won; re-run"),
+    _l("choose at least one care board"),
+    _l("no such match run"),
+    _l("not an enabled care board: %(boards)s"),
+    _l("only a draft can be re-run"),
+    _l("only a finished draft can be published (status: %(status)s)"),
+    _l("the needs, volunteers or assignments of this scope changed since the run started; re-run it before publishing"),
+    _l("the region is outside your own area"),
+    _l("the run has no plan yet"),
+    _l("the time limit must be a number of seconds"),
+    _l("the time limit must be between 0 and %(max)s seconds"),
+    _l("this run is already published"),
+    _l("this run was published or replaced meanwhile"),
+    _l("unknown category: %(categories)s"),
+    _l("unknown region code %(code)s"),
+    _l("you may only run matches for your own board"),
+)
+
+
 def _actor() -> Actor:
     return Actor.of(current_user)
 
