@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import assessment as engine
-from core.models import Case, Household, PlanMeasure, CarePlan, Standard
+from core.models import CarePlan, Case, Household, PlanMeasure, Standard
 from core.plugins import BoardHost
 
 
@@ -97,5 +97,12 @@ def assess_household(session: Session, boards: BoardHost, household_id: int, on:
     programmes = boards.collect("register_programmes", enabled)
     if not programmes:
         return []
-    result = engine.assess(snapshot_of(session, household_id, on), programmes, standards_table(session), on)
+    try:
+        result = engine.assess(snapshot_of(session, household_id, on), programmes, standards_table(session), on)
+    except (engine.MissingStandard, engine.SnapshotError) as exc:
+        # The engine never guesses (a missing standard is not "not eligible"): the step is
+        # refused with the engine's own bilingual message, and nothing is stored.
+        from core.casework.services import TransitionError
+
+        raise TransitionError(f"信息初判无法完成: {exc}", f"the pre-check could not run: {exc}") from None
     return [finding.to_json() for finding in result.findings]

@@ -298,3 +298,15 @@ def test_grid_reports_only_by_grid_workers(session) -> None:
 def test_an_unknown_case_is_a_clear_error(session) -> None:
     refused(session, lambda: cw.submit_for_joint_review(session, actor(session, "civil"), 424242, MONDAY),
             "no case 424242")
+
+
+def test_a_pre_check_without_the_standards_it_needs_is_refused(app, session) -> None:
+    from core.models import Standard
+
+    case = open_case(session)
+    for row in session.execute(select(Standard)).scalars():
+        session.delete(row)
+    session.commit()
+    refused(session, lambda: cw.record_pre_check(session, actor(session, "civil"), case.id, boards_of(app), MONDAY),
+            "pre-check could not run")
+    assert session.get(Case, case.id).findings is None
