@@ -310,7 +310,7 @@ def _read_sheet(ws: Any, spec: SheetSpec, ctx: Context, done: int, total: int) -
         ctx.warnings.append(f"工作表\u201c{ws.title}\u201d没有这些可选列, 按空白处理: {'、'.join(unknown)}")
     letters = {c.key: get_column_letter(index[c.key] + 1) for c in columns}
     sheet = ParsedSheet(spec, ws.title, letters)
-    blank_rows = 0
+    blank_rows = pending_blank = 0
     positions = [(c, index[c.key]) for c in columns]
     for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
         done += 1
@@ -319,8 +319,10 @@ def _read_sheet(ws: Any, spec: SheetSpec, ctx: Context, done: int, total: int) -
         width = len(row)
         cells = [(c, row[i] if i < width else None) for c, i in positions]
         if all(is_blank(v) for _, v in cells):
-            blank_rows += 1
+            pending_blank += 1
             continue
+        blank_rows += pending_blank  # only blanks between data rows are worth a word
+        pending_blank = 0
         values: dict[str, Any] = {}
         raw: dict[str, Any] = {}
         for column, cell in cells:
