@@ -158,6 +158,9 @@ class Household(Base):
     # S2 Art. 11: a near relative of staff is registered and filed separately
     near_relative_of_staff: Mapped[bool] = mapped_column(Boolean, default=False)
     only_child_deceased: Mapped[bool] = mapped_column(Boolean, default=False)  # 失独
+    # heating subsidies: central heating is paid per m² up to a cap, self-heating a flat range
+    heating: Mapped[str | None] = mapped_column(_enum("heating_kind", "central", "self", "none"))
+    heated_area_m2: Mapped[Decimal | None] = mapped_column(DecimalText)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -166,8 +169,29 @@ class Household(Base):
     expenditures: Mapped[list[ExpenditureItem]] = relationship(
         back_populates="household", cascade="all, delete-orphan"
     )
+    events: Mapped[list[HardshipEvent]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", order_by="HardshipEvent.occurred_on"
+    )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class HardshipEvent(Base):
+    """A sudden event that may call for emergency temporary assistance (S7 §2(1)): fire,
+    accident, sudden grave illness, disaster."""
+
+    __tablename__ = "hardship_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    kind: Mapped[str] = mapped_column(
+        _enum("hardship_event_kind", "fire", "traffic_accident", "accident", "sudden_illness", "disaster", "other")
+    )
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    loss_fen: Mapped[int] = mapped_column(Fen, default=0)
+    description: Mapped[str] = mapped_column(String(200), default="")
+
+    household: Mapped[Household] = relationship(back_populates="events")
 
 
 class Person(Base):
@@ -187,11 +211,15 @@ class Person(Base):
     inclusion_reason: Mapped[str] = mapped_column(_enum("inclusion_reason", *INCLUSION_REASONS), default="head")
     labour_capacity: Mapped[str] = mapped_column(_enum("labour_capacity", *LABOUR_CAPACITY), default="full")
     student_level: Mapped[str] = mapped_column(_enum("student_level", *STUDENT_LEVELS), default="none")
+    entered_current_level_on: Mapped[dt.date | None] = mapped_column(Date)  # 升学: education grants
     employment: Mapped[str] = mapped_column(_enum("employment", *EMPLOYMENT), default="never")
     union_member: Mapped[bool] = mapped_column(Boolean, default=False)
     serious_illness: Mapped[bool] = mapped_column(Boolean, default=False)
     contracted_land: Mapped[bool] = mapped_column(Boolean, default=False)
     lives_alone: Mapped[bool] = mapped_column(Boolean, default=False)
+    long_term_care: Mapped[bool] = mapped_column(Boolean, default=False)  # assessed need of long-term care
+    # requests for rehabilitation or an assistive device (残联)
+    service_requests: Mapped[list[str]] = mapped_column(JSON, default=list)
     father_status: Mapped[str | None] = mapped_column(_enum("father_status", *PARENT_STATUS))
     mother_status: Mapped[str | None] = mapped_column(_enum("mother_status", *PARENT_STATUS))
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
