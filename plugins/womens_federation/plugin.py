@@ -56,3 +56,19 @@ def register_permissions():
         Permission("womens_federation.coordinate", "Register volunteers and run, review and publish matches for the Women's Federation"),
         Permission("womens_federation.review", "Run the four review steps on cases received by the Women's Federation"),
     ]
+
+
+@hookimpl
+def register_skills():
+    """Volunteer skills this board adds to the matcher's vocabulary."""
+    from .programmes import SKILLS
+
+    return list(SKILLS)
+
+
+@hookimpl
+def register_need_types():
+    """Care-need types this board creates from its findings."""
+    from .programmes import NEED_TYPES
+
+    return list(NEED_TYPES)

@@ -55,3 +55,19 @@ def register_permissions():
         Permission("youth_league.coordinate", "Register volunteers and run, review and publish matches for the Youth League"),
         Permission("youth_league.review", "Run the four review steps on cases received by the Youth League"),
     ]
+
+
+@hookimpl
+def register_skills():
+    """Volunteer skills this board adds to the matcher's vocabulary."""
+    from .programmes import SKILLS
+
+    return list(SKILLS)
+
+
+@hookimpl
+def register_need_types():
+    """Care-need types this board creates from its findings."""
+    from .programmes import NEED_TYPES
+
+    return list(NEED_TYPES)
