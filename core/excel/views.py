@@ -1,7 +1,129 @@
-"""Import, export and dashboard pages: thin views over :mod:`core.excel` services."""
+"""Import, export and dashboard pages: thin views over :mod:`core.excel` services.
+
+Imports run in a background thread; the page polls ``/imports/<id>/status.json`` and
+shows a progress bar (the page also works without JavaScript: it refreshes itself).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.excel import importing
+from core.excel.kinds import KINDS
+from core.excel.models import ImportBatch, ImportFile
+from core.excel.safety import Limits
+from core.excel.templates import build_annotated, build_template
+from core.web import db, platform, roles
 
 bp = Blueprint("excel", __name__)
+
+IMPORT_ROLES = ("admin", "board_staff", "coordinator")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _kinds_for_user() -> dict[str, Any]:
+    return {key: kind for key, kind in KINDS.items() if current_user.role in kind.roles}
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    batch = db().get(ImportBatch, batch_id)
+    # a batch's report repeats (masked) personal data: only its importer and admins see it
+    if batch is None or (current_user.role != "admin" and batch.created_by != current_user.id):
+        abort(404)
+    return batch
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@roles(*IMPORT_ROLES)
+def imports():  # type: ignore[no-untyped-def]
+    """Upload a file (POST) or see the upload form, the templates and recent imports."""
+    kinds = _kinds_for_user()
+    if request.method == "POST":
+        kind = request.form.get("kind", "")
+        if kind not in kinds:
+            abort(403)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(_("Choose a file to import."), "error")
+            return redirect(url_for("excel.imports"))
+        limits = Limits(max_upload_bytes=current_app.config.get("EXCEL_MAX_UPLOAD_BYTES", Limits.max_upload_bytes))
+        data = upload.stream.read(limits.max_upload_bytes + 1)  # never more than the limit in memory
+        batch = importing.create_batch(db(), kind, upload.filename, data, actor=current_user,
+                                       good_rows_only=request.form.get("good_rows_only") == "1", limits=limits)
+        db().commit()
+        if batch.status == "queued":
+            _start(batch.id, kind)
+        return redirect(url_for("excel.import_status_page", batch_id=batch.id))
+    query = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(30)
+    if current_user.role != "admin":
+        query = query.where(ImportBatch.created_by == current_user.id)
+    return render_template("excel/imports.html", kinds=kinds, batches=db().execute(query).scalars().all())
+
+
+def _start(batch_id: int, kind: str) -> None:
+    background = not current_app.config.get("EXCEL_IMPORT_INLINE", False)
+    importing.start_batch(platform().sessions, batch_id, KINDS[kind], current_user._get_current_object(),
+                          background=background)
+
+
+@bp.route("/imports/templates/<kind>.xlsx")
+@roles(*IMPORT_ROLES)
+def import_template(kind: str):  # type: ignore[no-untyped-def]
+    """The template of one kind of import."""
+    if kind not in _kinds_for_user():
+        abort(404)
+    data = build_template(KINDS[kind])
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"{KINDS[kind].title}导入模板.xlsx")
+
+
+@bp.route("/imports/<int:batch_id>")
+@roles(*IMPORT_ROLES)
+def import_status_page(batch_id: int):  # type: ignore[no-untyped-def]
+    """Progress while it runs; the row-by-row report when it is finished."""
+    batch = _batch_or_404(batch_id)
+    return render_template("excel/import_batch.html", batch=batch, kind=KINDS[batch.kind],
+                           state=importing.status_of(batch), errors=(batch.report or {}).get("errors", [])[:1000])
+
+
+@bp.route("/imports/<int:batch_id>/status.json")
+@roles(*IMPORT_ROLES)
+def import_status(batch_id: int):  # type: ignore[no-untyped-def]
+    """What the progress bar polls."""
+    return jsonify(importing.status_of(_batch_or_404(batch_id)))
+
+
+@bp.route("/imports/<int:batch_id>/annotated.xlsx")
+@roles(*IMPORT_ROLES)
+def import_annotated(batch_id: int):  # type: ignore[no-untyped-def]
+    """The uploaded file with every bad cell highlighted and commented."""
+    batch = _batch_or_404(batch_id)
+    content = db().execute(select(ImportFile.content).where(ImportFile.batch_id == batch.id)).scalar_one_or_none()
+    if content is None or not (batch.report or {}).get("errors"):
+        abort(404)
+    data = build_annotated(content, batch.report)
+    stem = batch.filename.rsplit(".", 1)[0]
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{stem}_错误标注.xlsx")
+
+
+@bp.route("/imports/<int:batch_id>/good-rows", methods=["POST"])
+@roles(*IMPORT_ROLES)
+def import_good_rows(batch_id: int):  # type: ignore[no-untyped-def]
+    """The user's explicit choice, after reading the report: import only the good rows of the same file."""
+    batch = _batch_or_404(batch_id)
+    if batch.status != "rejected" or not batch.good_rows or batch.kind not in _kinds_for_user():
+        abort(409)
+    content = db().execute(select(ImportFile.content).where(ImportFile.batch_id == batch.id)).scalar_one_or_none()
+    if content is None:
+        abort(409)
+    again = importing.create_batch(db(), batch.kind, batch.filename, content, actor=current_user, good_rows_only=True)
+    db().commit()
+    if again.status == "queued":
+        _start(again.id, again.kind)
+    return redirect(url_for("excel.import_status_page", batch_id=again.id))
