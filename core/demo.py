@@ -302,12 +302,26 @@ def _chunks(rows: list[dict[str, Any]], size: int = 500) -> Iterable[list[dict[s
         yield rows[start:start + size]
 
 
+def _insert(model: type) -> Any:
+    """An ORM bulk INSERT that sends None as NULL: by default SQLAlchemy leaves None keys
+    out, so rows with and without a phone number (say) fall into separate statements."""
+    return insert(model).execution_options(render_nulls=True)
+
+
 def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows in batches and return their new ids in row order (ORM bulk INSERT … RETURNING)."""
     ids: list[int] = []
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for chunk in _chunks(rows):
-        result = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), chunk)
-        ids.extend(result.all())
+        if sqlite:
+            # SQLAlchemy can only honour sort_by_parameter_order on SQLite by sending one
+            # statement per row (and splicing the results quadratically). SQLite numbers
+            # the rows of a multi-row INSERT in the order given, each above every existing
+            # id, so the sorted ids are the rows' ids in order.
+            ids.extend(sorted(session.scalars(_insert(model).returning(model.id), chunk).all()))
+        else:
+            result = session.scalars(_insert(model).returning(model.id, sort_by_parameter_order=True), chunk)
+            ids.extend(result.all())
     return ids
 
 
@@ -689,7 +703,7 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     # 1. streets and towns
     street_rows = b.make_streets()
     if street_rows:
-        session.execute(insert(Region), street_rows)
+        session.execute(_insert(Region), street_rows)
     summary.streets = sum(len(s) for s in b.streets.values())
 
     # 2. households and members, built in memory
@@ -711,7 +725,7 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     details = _make_details(b, person_ids, hh_ids)
     for model, rows in details.items():
         if rows:
-            session.execute(insert(model), rows)
+            session.execute(_insert(model), rows)
 
     # 4. care needs, volunteers and continuing assignments
     needs = _make_needs(b)
@@ -720,7 +734,7 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     volunteer_ids = _bulk_insert(session, Volunteer, volunteers)
     assignments = _make_assignments(b, needs, need_ids, volunteers, volunteer_ids)
     if assignments:
-        session.execute(insert(Assignment), assignments)
+        session.execute(_insert(Assignment), assignments)
 
     # 5. logins, last: they need the demo streets, and the volunteer login a Volunteer row
     summary.logins, notes = _create_logins(session, volunteers, volunteer_ids, assignments)
