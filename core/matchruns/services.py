@@ -403,8 +403,12 @@ def is_stale(session: Session, run: MatchRun, today: dt.date | None = None) -> b
     return fingerprint(rows, today or dt.date.today()) != run.fingerprint
 
 
-def summarise(session: Session, run: MatchRun) -> dict[str, Any]:
-    """What the draft page and the API show: coverage, diff, unassigned with reasons, names."""
+def summarise(session: Session, run: MatchRun, need_type_names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """What the draft page and the API show: coverage, diff, unassigned with reasons, names.
+
+    ``need_type_names`` labels need types (from the boards' ``register_need_types``).
+    """
+    labels = need_type_names or {}
     need_ids = _run_needs(run)
     needs = {n.id: n for n in session.execute(select(Need).where(Need.id.in_(need_ids))).scalars()} \
         if need_ids else {}
@@ -455,7 +459,7 @@ def summarise(session: Session, run: MatchRun) -> dict[str, Any]:
         "notes": run.notes,
         "stale": run.status in ("draft", "running") and is_stale(session, run),
         "names": {
-            "needs": {str(n.id): f"{n.person.name} · {n.need_type}" for n in needs.values()},
+            "needs": {str(n.id): f"{n.person.name} · {labels.get(n.need_type, n.need_type)}" for n in needs.values()},
             "volunteers": {str(v.id): v.name for v in volunteers.values()},
         },
     }

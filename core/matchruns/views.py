@@ -117,6 +117,14 @@ def _board_names() -> dict[str, str]:
     return {k: b.info.name(locale_code()) for k, b in host.installed.items()}
 
 
+def _need_type_names() -> dict[str, str]:
+    from core.web import locale_code
+
+    types = services.vocabulary(platform().boards, enabled_boards())["need_types"]
+    english = locale_code().startswith("en")
+    return {key: (t.name_en if english else t.name_zh) for key, t in types.items()}
+
+
 def _regions() -> list[Region]:
     return list(db().execute(select(Region).where(Region.level != "province").order_by(Region.code)).scalars())
 
@@ -157,7 +165,7 @@ def index():  # type: ignore[no-untyped-def]
 def show(run_id: int):  # type: ignore[no-untyped-def]
     """The draft: coverage, diff, unassigned with reasons, pins, and a why-not answer."""
     run = _run_or_404(run_id)
-    summary = services.summarise(db(), run)
+    summary = services.summarise(db(), run, _need_type_names())
     explanation = None
     recipient, volunteer = request.args.get("recipient", ""), request.args.get("volunteer", "")
     if recipient and volunteer and run.plan:
@@ -306,7 +314,7 @@ def api_create():  # type: ignore[no-untyped-def]
 def api_show(run_id: int):  # type: ignore[no-untyped-def]
     """Summary (coverage, diff, unassigned) and the ``carematch.plan/1`` document."""
     run = _api_run(run_id)
-    summary = services.summarise(db(), run)
+    summary = services.summarise(db(), run, _need_type_names())
     summary["plan"] = run.plan
     return jsonify(summary)
 
