@@ -131,12 +131,13 @@ def standard_value(session: Session, key: str, on: dt.date, default: Any, *,
         select(Standard).where(Standard.key == key, Standard.effective_from <= on)
         .where((Standard.effective_to.is_(None)) | (Standard.effective_to >= on))
     ).scalars().all()
-    best: tuple[int, Any] | None = None
+    best: tuple[tuple[int, dt.date, int], Any] | None = None
     for row in rows:
         prefix = (row.region_code or "").rstrip("0")
         if region_code and not region_code.startswith(prefix):
             continue
-        rank = len(prefix)
+        # the most specific region, then the latest start (a row not closed yet by its successor)
+        rank = (len(prefix), row.effective_from, row.id)
         if best is None or rank > best[0]:
             best = (rank, row.value)
     try:
