@@ -53,14 +53,20 @@ class InstalledBoard:
 
     @property
     def package(self) -> str:
-        return self.module.__name__.rpartition(".")[0] or self.module.__name__
+        # a board is usually a module; a throw-away test board may be any object
+        name = getattr(self.module, "__name__", None) or type(self.module).__module__
+        return name.rpartition(".")[0] or name
 
     def package_path(self) -> Path:
-        return Path(str(importlib.resources.files(self.package)))
+        module = importlib.import_module(self.package)
+        return Path(module.__file__).parent if getattr(module, "__file__", None) else Path(str(importlib.resources.files(self.package)))
 
     def models_module(self) -> str | None:
         name = f"{self.package}.models"
-        return name if importlib.util.find_spec(name) is not None else None
+        try:
+            return name if importlib.util.find_spec(name) is not None else None
+        except ModuleNotFoundError:  # the package is a plain module
+            return None
 
     def migrations_directory(self) -> Path | None:
         path = self.package_path() / "migrations" / "versions"

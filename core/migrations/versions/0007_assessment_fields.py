@@ -49,7 +49,9 @@ def downgrade() -> None:
         batch_op.drop_column('long_term_care')
         batch_op.drop_column('entered_current_level_on')
 
+    # SQLite keeps the enum's CHECK constraint in the rebuilt table unless it goes first
     with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_household_heating_kind'), type_='check')
         batch_op.drop_column('heated_area_m2')
         batch_op.drop_column('heating')
 
