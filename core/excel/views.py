@@ -127,3 +127,98 @@ def import_good_rows(batch_id: int):  # type: ignore[no-untyped-def]
     if again.status == "queued":
         _start(again.id, again.kind)
     return redirect(url_for("excel.import_status_page", batch_id=again.id))
+
+
+# -- exports ---------------------------------------------------------------------------------------
+
+LEDGER_ROLES = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
+
+
+def _board_names() -> dict[str, str]:
+    return {key: board.info.name_zh for key, board in platform().boards.installed.items()}
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        abort(400)
+    return int(value)
+
+
+def _day_arg(name: str) -> Any:
+    import datetime as dt
+
+    value = request.args.get(name, "")
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        abort(400)
+
+
+def _send_export(export: Any, what: str, params: dict[str, Any]) -> Any:
+    from core.excel.exporting import record_export
+
+    record_export(db(), current_user, what, params, export.rows, remote_addr=request.remote_addr)
+    db().commit()  # the audit entry is kept before a single byte leaves
+    response = send_file(io.BytesIO(export.data), mimetype=XLSX, as_attachment=True, download_name=export.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/exports/ledger.xlsx")
+@roles(*LEDGER_ROLES)
+def export_ledger():  # type: ignore[no-untyped-def]
+    """The ledger of a board, a person or a household; identifiers masked unless the reader may see them."""
+    from core.excel.exporting import ledger
+
+    params = dict(board=request.args.get("board") or None, person=_int_arg("person"), household=_int_arg("household"),
+                  since=_day_arg("since"), until=_day_arg("until"))
+    try:
+        export = ledger(db(), current_user, board=params["board"], person_id=params["person"],
+                        household_id=params["household"], since=params["since"], until=params["until"],
+                        board_names=_board_names())
+    except PermissionError:
+        abort(403)
+    return _send_export(export, "ledger", params)
+
+
+@bp.route("/exports/public-notice.xlsx")
+@roles("admin", "board_staff")
+def export_public_notice():  # type: ignore[no-untyped-def]
+    """The 公示 list of one programme: name, household size, amount — nothing else."""
+    from core.excel.exporting import public_notice
+
+    programme = request.args.get("programme", "")
+    if not programme:
+        abort(400)
+    names = {}
+    try:
+        host = platform().boards
+        from core.web import enabled_boards
+
+        names = {p.key: p.name_zh for p in host.collect("register_programmes", enabled_boards())}
+    except Exception:  # a board's programme list failing must not block the notice
+        current_app.logger.exception("programme names unavailable")
+    try:
+        export = public_notice(db(), current_user, programme, programme_name=names.get(programme))
+    except PermissionError:
+        abort(403)
+    return _send_export(export, "public_notice", {"programme": programme})
+
+
+@bp.route("/exports/service-hours.xlsx")
+@roles("admin", "board_staff", "coordinator", "auditor")
+def export_service_hours():  # type: ignore[no-untyped-def]
+    """Volunteer service records with hours (S14), and a total per volunteer."""
+    from core.excel.exporting import service_hours
+
+    params = dict(board=request.args.get("board") or None, volunteer=_int_arg("volunteer"),
+                  since=_day_arg("since"), until=_day_arg("until"))
+    try:
+        export = service_hours(db(), current_user, board=params["board"], volunteer_id=params["volunteer"],
+                               since=params["since"], until=params["until"], board_names=_board_names())
+    except PermissionError:
+        abort(403)
+    return _send_export(export, "service_hours", params)
