@@ -234,9 +234,12 @@ def _add_plugin_commands(group: click.Group) -> None:
 def _add_core_commands(group: click.Group) -> None:
     from core.casework.cli import case_group
     from core.matching.cli import match_command
+    from core.matchruns.cli import match_runs_group
+    from core.scheduler.cli import jobs_group, scheduler_command
+    from core.volunteering.cli import volunteers_group
 
-    group.add_command(case_group)
-    group.add_command(match_command)
+    for command in (case_group, match_command, match_runs_group, volunteers_group, scheduler_command, jobs_group):
+        group.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
@@ -39,6 +40,11 @@ def healthz():  # type: ignore[no-untyped-def]
 @bp.route("/")
 @roles("any")
 def home():  # type: ignore[no-untyped-def]
+    # Volunteers and grid workers land where their work is, on a phone in seconds.
+    if current_user.role == "volunteer":
+        return redirect(url_for("volunteering.my_assignments"))
+    if current_user.role == "grid_worker":
+        return redirect(url_for("casework.grid_home"))
     session_db = db()
     counts = {
         "households": session_db.scalar(select(func.count()).select_from(Household)),
@@ -157,14 +163,42 @@ def _parse_day(text_value: str | None):  # type: ignore[no-untyped-def]
         return None
 
 
+# (label, endpoint, roles that see it); a section is active when the endpoint's
+# blueprint-and-prefix matches the current one.
+_NAV = (
+    (_l("Cases"), "casework.queue", ("admin", "board_staff", "coordinator")),
+    (_l("Joint review"), "casework.joint_review", ("admin", "reviewer")),
+    (_l("Grid work"), "casework.grid_home", ("grid_worker",)),
+    (_l("My assignments"), "volunteering.my_assignments", ("volunteer",)),
+    (_l("My hours"), "volunteering.my_hours", ("volunteer",)),
+    (_l("Volunteers"), "volunteering.volunteers", ("admin", "coordinator")),
+    (_l("Match runs"), "matchruns.index", ("admin", "coordinator")),
+    (_l("Imports"), "excel.imports", ("admin", "board_staff", "coordinator")),
+    (_l("Dashboard"), "excel.dashboard", ("admin", "board_staff", "coordinator", "reviewer", "auditor")),
+    (_l("Boards"), "core.boards", ("admin", "board_staff", "coordinator")),
+    (_l("Standards"), "core.standards", STAFF_ROLES),
+    (_l("Calendar"), "casework.calendar_page", ("admin",)),
+    (_l("Scheduled jobs"), "scheduler.jobs", ("admin",)),
+)
+
+
 def navigation() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
-    items = [NavItem(_("Home"), url_for("core.home"), request.endpoint == "core.home")]
-    if current_user.role in ("admin", "board_staff", "coordinator"):
-        items.append(NavItem(_("Boards"), url_for("core.boards"), request.endpoint == "core.boards"))
-    if current_user.role in STAFF_ROLES:
-        items.append(NavItem(_("Standards"), url_for("core.standards"), (request.endpoint or "").startswith("core.standard")))
+    from flask import current_app
+
+    items = []
+    if current_user.role not in ("volunteer", "grid_worker"):
+        items.append(NavItem(_("Home"), url_for("core.home"), request.endpoint == "core.home"))
+    for label, endpoint, allowed in _NAV:
+        if current_user.role in allowed and endpoint in current_app.view_functions:
+            items.append(NavItem(str(label), url_for(endpoint), request.endpoint == endpoint))
+    if "scheduler.warnings" in current_app.view_functions:
+        from core.scheduler.warnings import open_warning_count
+
+        count = open_warning_count(db(), current_user, enabled_boards())
+        label = _("Warnings (%(n)s)", n=count) if count else _("Warnings")
+        items.append(NavItem(label, url_for("scheduler.warnings"), request.endpoint == "scheduler.warnings"))
     host = platform().boards
     enabled = enabled_boards()
     if current_user.role in STAFF_ROLES:
