@@ -227,8 +227,9 @@ def create_run(session: Session, host: Any, enabled: Iterable[str], actor: Actor
         if failures:
             raise MatchRunError("%(volunteer)s cannot be pinned to %(recipient)s: %(rules)s", recipient=rid,
                                 volunteer=vid, rules="; ".join(f.detail for f in failures))
-    if len({r for r, _ in pins}) < len(pins) and any(instance.recipient(r).volunteers_needed == 1 for r, _ in pins):
-        raise MatchRunError("a recipient needing one volunteer has two pins")
+    per_recipient = Counter(r for r, _ in set(pins))
+    if any(n > instance.recipient(r).volunteers_needed for r, n in per_recipient.items()):
+        raise MatchRunError("a recipient has more pinned volunteers than it needs")
     _ensure_lock_rows(session, _lock_keys(scope))
     lock = session.get(MatchScopeLock, scope.key(), populate_existing=True)
     run = MatchRun(

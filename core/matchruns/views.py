@@ -63,7 +63,7 @@ SERVICE_MESSAGES = (
     _l("%(recipient)s or %(volunteer)s is not in this run"),
     _l("%(recipient)s or %(volunteer)s is not in this scope"),
     _l("%(volunteer)s cannot be pinned to %(recipient)s: %(rules)s"),
-    _l("a recipient needing one volunteer has two pins"),
+    _l("a recipient has more pinned volunteers than it needs"),
     _l("another plan for this scope was published after this run started; re-run it"),
     _l("another publish on this scope is in progress or won; re-run"),
     _l("choose at least one care board"),
@@ -165,6 +165,8 @@ def index():  # type: ignore[no-untyped-def]
 def show(run_id: int):  # type: ignore[no-untyped-def]
     """The draft: coverage, diff, unassigned with reasons, pins, and a why-not answer."""
     run = _run_or_404(run_id)
+    if run.status == "running" and services.fail_abandoned(db()):
+        run = _run_or_404(run_id)  # its solver died with the process: stop polling
     summary = services.summarise(db(), run, _need_type_names())
     explanation = None
     recipient, volunteer = request.args.get("recipient", ""), request.args.get("volunteer", "")

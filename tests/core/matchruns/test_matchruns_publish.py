@@ -248,3 +248,26 @@ def test_the_background_thread_solves_with_its_own_session(session, platform, ma
     thread.join(60)
     session.expire_all()
     assert session.get(MatchRun, run.id).status == "draft"
+
+
+def test_a_team_need_gets_both_volunteers_or_none(session, platform, make) -> None:  # type: ignore[no-untyped-def]
+    team = make.need(volunteers_needed=2, risk=3)
+    first, second = make.volunteer(), make.volunteer()
+    session.commit()
+    run = _run(session, platform)
+    result = services.publish_run(session, services.SYSTEM, run.id)
+    assert sorted(result.created) == [(team.id, first.id), (team.id, second.id)]
+    assert sorted(result.notified) == [first.id, second.id]
+
+
+def test_a_run_whose_solver_died_is_marked_failed(session, platform, make) -> None:  # type: ignore[no-untyped-def]
+    make.need()
+    session.commit()
+    run = services.create_run(session, platform.boards, platform.boards.enabled(session), services.SYSTEM,
+                              region=SARTU, boards=["youth_league"], time_limit_s=5)
+    run.created_at = run.created_at - dt.timedelta(hours=1)
+    session.commit()
+    assert services.fail_abandoned(session) == 1
+    assert session.get(MatchRun, run.id).status == "failed"
+    with pytest.raises(MatchRunError, match="only a finished draft"):
+        services.publish_run(session, services.SYSTEM, run.id)
