@@ -269,6 +269,13 @@ class EncodedInstance:
             self._r_tree = cKDTree(self._r_xyz)
         return self._r_tree
 
+    @staticmethod
+    def _member(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        # np.isin sorts both sides each call; the instance's keys are sorted once.
+        pos = np.searchsorted(sorted_keys, keys)
+        pos[pos == len(sorted_keys)] = 0
+        return sorted_keys[pos] == keys
+
     def pair_keys(self, r_idx: np.ndarray, v_idx: np.ndarray) -> np.ndarray:
         """A unique int64 key per (recipient, volunteer) index pair."""
         return r_idx.astype(np.int64) * max(1, self.n_volunteers) + v_idx.astype(np.int64)
@@ -291,7 +298,7 @@ class EncodedInstance:
         shared = np.any(self.r_langs[r_idx] & self.v_langs[v_idx], axis=1)
         mask |= (self.r_lang_hard[r_idx] & ~shared).astype(np.uint8) << 5                 # rule 6
         if len(self.excluded_keys):
-            excluded = np.isin(self.pair_keys(r_idx, v_idx), self.excluded_keys)
+            excluded = self._member(self.excluded_keys, self.pair_keys(r_idx, v_idx))
             mask |= excluded.astype(np.uint8) << 6                                        # rule 7
         return mask
 
@@ -300,7 +307,8 @@ class EncodedInstance:
         w = self.instance.params.weights
         profit = np.zeros(len(r_idx), dtype=np.int64)
         if len(self.current_keys):
-            profit += np.isin(self.pair_keys(r_idx, v_idx), self.current_keys).astype(np.int64) * w.continuity
+            current = self._member(self.current_keys, self.pair_keys(r_idx, v_idx))
+            profit += current.astype(np.int64) * w.continuity
         gender_met = self.r_gender_soft[r_idx] & (self.v_gender[v_idx] == self.r_gender_pref[r_idx])
         profit += gender_met.astype(np.int64) * w.gender_pref
         lang_met = self.r_lang_soft[r_idx] & np.any(self.r_langs[r_idx] & self.v_langs[v_idx], axis=1)
@@ -358,12 +366,20 @@ class EncodedInstance:
 
 @dataclass(frozen=True)
 class Edges:
-    """Allowed pairs as parallel arrays, sorted by (recipient, volunteer) index."""
+    """Allowed pairs as parallel compact arrays, sorted by recipient, then profit
+    (best first), then volunteer index.
 
-    r: np.ndarray       # recipient index, int64
-    v: np.ndarray       # volunteer index, int64
-    km: np.ndarray      # haversine distance, float64
-    profit: np.ndarray  # per-pair objective term without the risk value, int64
+    Within one recipient the unit gain of the model is increasing in the profit,
+    so the first k edges of a recipient are its k best; the order depends only on
+    the instance (determinism).  ``km`` is float32 to halve memory on tens of
+    millions of pairs: the objective never uses it (``profit`` was computed from
+    the float64 haversine), and plans recompute the exact distance of chosen pairs.
+    """
+
+    r: np.ndarray       # recipient index, int32
+    v: np.ndarray       # volunteer index, int32
+    km: np.ndarray      # haversine distance, float32 (display only)
+    profit: np.ndarray  # per-pair objective term without the risk value, int32
 
     def __len__(self) -> int:
         return len(self.r)
@@ -373,13 +389,105 @@ class Edges:
         return Edges(self.r[keep], self.v[keep], self.km[keep], self.profit[keep])
 
 
-def build_edges(encoded: EncodedInstance) -> Edges:
-    """Every allowed pair (spec rules 1–7), found with a spatial index and bitmasks."""
-    r_idx, v_idx, km = encoded.pairs_within(encoded.v_cap_km)
-    allowed = encoded.failure_masks(r_idx, v_idx, km) == 0
-    r_idx, v_idx, km = r_idx[allowed], v_idx[allowed], km[allowed]
-    # Sorting by (recipient, volunteer) makes every later step independent of
-    # the kd-tree's output order (determinism).
-    order = np.lexsort((v_idx, r_idx))
-    r_idx, v_idx, km = r_idx[order], v_idx[order], km[order]
-    return Edges(r_idx, v_idx, km, encoded.profits(r_idx, v_idx, km))
+def _radius_bins(radius: np.ndarray, max_bins: int = 12) -> list[np.ndarray]:
+    """Split indices into at most ``max_bins`` groups of similar radius (ascending)."""
+    order = np.argsort(radius, kind="stable")
+    cuts = np.unique(np.quantile(radius[order], np.linspace(0, 1, max_bins + 1)))
+    bins = np.searchsorted(cuts, radius[order], side="left")
+    return [order[bins == b] for b in np.unique(bins)]
+
+
+def _static_groups(encoded: EncodedInstance) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Recipients grouped by the attributes rules 1, 2, 5 and 6 look at.
+
+    Returns (group id per recipient, for each group a bool mask over volunteers
+    that pass rules 1, 2, 5 and 6 for every recipient of the group).
+    """
+    e = encoded
+    hard_langs = np.where(e.r_lang_hard[:, None], e.r_langs, np.uint64(0))
+    signature = np.column_stack((
+        e.r_skills, e.r_needs_bg.astype(np.uint64),
+        np.where(e.r_gender_hard, e.r_gender_pref, 0).astype(np.uint64), hard_langs,
+        e.r_lang_hard.astype(np.uint64)))
+    unique, group = np.unique(signature, axis=0, return_inverse=True)
+    group = np.asarray(group).reshape(-1)
+    n_skill_words = e.r_skills.shape[1]
+    eligible = []
+    for row in unique:
+        skills = row[:n_skill_words]
+        needs_bg, gender = bool(row[n_skill_words]), int(row[n_skill_words + 1])
+        langs, lang_hard = row[n_skill_words + 2:-1], bool(row[-1])
+        ok = ~np.any(skills[None, :] & ~e.v_skills, axis=1)                  # rule 1
+        if needs_bg:
+            ok &= e.v_bg                                                      # rule 2
+        if gender:
+            ok &= e.v_gender == gender                                        # rule 5
+        if lang_hard:
+            ok &= np.any(langs[None, :] & e.v_langs, axis=1)                  # rule 6
+        eligible.append(ok)
+    return group, eligible
+
+
+def build_edges(encoded: EncodedInstance, *, chunk: int = 2048) -> Edges:
+    """Every allowed pair (spec rules 1–7), found with spatial indexes and bitmasks.
+
+    Recipients are grouped by the attributes of rules 1, 2, 5 and 6, so the
+    spatial query only proposes volunteers that already pass them (about a sixth
+    of the pairs within reach on the generator's instances); rules 3, 4 and 7 are
+    then checked per pair.  Recipients are processed in chunks, each chunk's pairs
+    complete and sorted, so memory stays proportional to the allowed pairs.
+    """
+    e = encoded
+    n_r, n_v = e.n_recipients, e.n_volunteers
+    pieces: list[tuple[np.ndarray, ...]] = []
+    if n_r and n_v:
+        group, eligible = _static_groups(e)
+        for g, ok in enumerate(eligible):
+            vols = np.flatnonzero(ok)
+            recs = np.flatnonzero(group == g)
+            if len(vols) == 0:
+                continue
+            trees = [(cKDTree(e._v_xyz[b]), b, _chord(float(e.v_cap_km[b].max())))
+                     for b in (vols[x] for x in _radius_bins(e.v_cap_km[vols]))]
+            for start in range(0, len(recs), chunk):
+                part = recs[start:start + chunk]
+                tree_r = cKDTree(e._r_xyz[part])
+                got_r, got_v = [], []
+                for tree_v, members, chord in trees:
+                    found = tree_r.sparse_distance_matrix(tree_v, chord, output_type="ndarray")
+                    if len(found):
+                        got_r.append(part[found["i"]].astype(np.int32))
+                        got_v.append(members[found["j"]].astype(np.int32))
+                if not got_r:
+                    continue
+                r_idx, v_idx = np.concatenate(got_r), np.concatenate(got_v)
+                km = e.distances(r_idx, v_idx)
+                keep = km <= e.v_cap_km[v_idx]                                            # rule 3
+                r_idx, v_idx, km = r_idx[keep], v_idx[keep], km[keep]
+                common = np.bitwise_count(e.r_slots[r_idx] & e.v_slots[v_idx]).sum(axis=1)
+                keep = common >= e.r_min_slots[r_idx]                                     # rule 4
+                if len(e.excluded_keys):
+                    keep &= ~e._member(e.excluded_keys, e.pair_keys(r_idx, v_idx))          # rule 7
+                r_idx, v_idx, km = r_idx[keep], v_idx[keep], km[keep]
+                profit = e.profits(r_idx, v_idx, km)
+                order = np.lexsort((v_idx, -profit, r_idx))
+                pieces.append((r_idx[order], v_idx[order], km[order].astype(np.float32),
+                               profit[order].astype(np.int32)))
+    total = sum(len(p[0]) for p in pieces)
+    r_all = np.empty(total, dtype=np.int32)
+    v_all = np.empty(total, dtype=np.int32)
+    km_all = np.empty(total, dtype=np.float32)
+    profit_all = np.empty(total, dtype=np.int32)
+    if total:
+        # Each recipient's edges sit in one piece, already ordered: place every
+        # piece's recipients at their global offsets (a counting sort by recipient).
+        counts = np.zeros(n_r, dtype=np.int64)
+        for p in pieces:
+            counts += np.bincount(p[0], minlength=n_r)
+        offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        while pieces:
+            r_idx, v_idx, km, profit = pieces.pop()
+            first = np.searchsorted(r_idx, r_idx, side="left")
+            pos = offsets[r_idx] + (np.arange(len(r_idx)) - first)
+            r_all[pos], v_all[pos], km_all[pos], profit_all[pos] = r_idx, v_idx, km, profit
+    return Edges(r_all, v_all, km_all, profit_all)

@@ -57,30 +57,44 @@ class Solution:
     bound: int
     component_count: int = 0
     hard_components: list[dict] = field(default_factory=list)
+    lp: dict = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------- edge pruning
 
 
+def _segment_starts(index: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For an index array sorted ascending: (first position, count) per value 0..n-1."""
+    counts = np.bincount(index, minlength=n)
+    return np.concatenate(([0], np.cumsum(counts)[:-1])), counts
+
+
+def edge_ranks(edges: Edges, n_recipients: int) -> np.ndarray:
+    """Position of each edge among its recipient's edges (0 = best profit; see :class:`Edges`)."""
+    first, counts = _segment_starts(edges.r, n_recipients)
+    return np.arange(len(edges), dtype=np.int64) - np.repeat(first, counts)
+
+
 def edge_totals(encoded: EncodedInstance, edges: Edges) -> np.ndarray:
-    """Best objective change of using each edge: value + profit (+ best partner for teams)."""
+    """Best objective change of using each edge: value + profit (+ best partner for teams).
+
+    Relies on the :class:`Edges` order (by recipient, best profit first).
+    """
     value = encoded.r_value[edges.r]
-    totals = value + edges.profit
+    profit = edges.profit.astype(np.int64)
+    totals = value + profit
     team = encoded.r_needed[edges.r] == 2
     if team.any():
         # Best and second-best profit per recipient, so each team edge knows its best partner.
         n = encoded.n_recipients
+        first, counts = _segment_starts(edges.r, n)
         best = np.full(n, np.iinfo(np.int64).min // 4, dtype=np.int64)
         second = best.copy()
-        order = np.lexsort((-edges.profit, edges.r))
-        r_sorted, p_sorted = edges.r[order], edges.profit[order]
-        first_pos = np.searchsorted(r_sorted, np.arange(n), side="left")
-        counts = np.bincount(r_sorted, minlength=n)
         has1, has2 = counts >= 1, counts >= 2
-        best[has1] = p_sorted[first_pos[has1]]
-        second[has2] = p_sorted[first_pos[has2] + 1]
-        partner = np.where(edges.profit == best[edges.r], second[edges.r], best[edges.r])
-        totals = np.where(team, value + edges.profit + partner, totals)
+        best[has1] = profit[first[has1]]
+        second[has2] = profit[first[has2] + 1]
+        partner = np.where(profit == best[edges.r], second[edges.r], best[edges.r])
+        totals = np.where(team, value + profit + partner, totals)
     return totals
 
 
@@ -92,7 +106,7 @@ def prune_edges(encoded: EncodedInstance, edges: Edges, keep_keys: np.ndarray) -
     """
     keep = edge_totals(encoded, edges) > 0
     if len(keep_keys):
-        keep |= np.isin(encoded.pair_keys(edges.r, edges.v), keep_keys)
+        keep |= encoded._member(keep_keys, encoded.pair_keys(edges.r, edges.v))
     return edges.subset(keep)
 
 
@@ -101,35 +115,39 @@ def prune_edges(encoded: EncodedInstance, edges: Edges, keep_keys: np.ndarray) -
 
 def _unit_gains(encoded: EncodedInstance, edges: Edges) -> np.ndarray:
     value = encoded.r_value[edges.r]
+    profit = edges.profit.astype(np.int64)
     team = encoded.r_needed[edges.r] == 2
-    return np.where(team, value + 2 * edges.profit, 2 * (value + edges.profit))
+    return np.where(team, value + 2 * profit, 2 * (value + profit))
 
 
-def solve_flow(encoded: EncodedInstance, edges: Edges) -> tuple[np.ndarray, np.ndarray]:
-    """Max-gain flow over all edges; returns (chosen per edge, doubled gain per edge).
+def solve_flow(encoded: EncodedInstance, edges: Edges,
+               active: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Max-gain flow over the edges (or the ``active`` edge indices only).
 
-    Exact for recipients without teams; a relaxation (upper bound) for teams.
+    Returns (chosen per edge, doubled gain per edge).  Exact for recipients
+    without teams; a relaxation (upper bound) for teams.
     """
     gains = _unit_gains(encoded, edges)
-    usable = np.flatnonzero(gains > 0)
+    usable = np.flatnonzero(gains > 0) if active is None else active[gains[active] > 0]
     chosen = np.zeros(len(edges), dtype=bool)
     if len(usable) == 0:
         return chosen, gains
     nv = encoded.n_volunteers
     source, sink = 0, 1
-    v_nodes = 2 + edges.v[usable]
-    r_nodes = 2 + nv + edges.r[usable]
-    vols = np.unique(edges.v[usable])
-    recs = np.unique(edges.r[usable])
+    v_nodes = 2 + edges.v[usable].astype(np.int64)
+    r_nodes = 2 + nv + edges.r[usable].astype(np.int64)
+    vols = np.unique(edges.v[usable]).astype(np.int64)
+    recs = np.unique(edges.r[usable]).astype(np.int64)
     total = int(encoded.r_needed[recs].sum())
     flow = min_cost_flow.SimpleMinCostFlow()
-    # Arc order is fixed (volunteer supply, pairs sorted by (r, v), recipient demand,
+    # Arc order is fixed (volunteer supply, pairs in Edges order, recipient demand,
     # bypass), which makes the solver's choice among equal optima reproducible.
     flow.add_arcs_with_capacity_and_unit_cost(
         np.full(len(vols), source), 2 + vols, encoded.v_capacity[vols], np.zeros(len(vols), dtype=np.int64))
     first_pair_arc = len(vols)
     flow.add_arcs_with_capacity_and_unit_cost(
         v_nodes, r_nodes, np.ones(len(usable), dtype=np.int64), -gains[usable])
+    del v_nodes, r_nodes
     flow.add_arcs_with_capacity_and_unit_cost(
         2 + nv + recs, np.full(len(recs), sink), encoded.r_needed[recs], np.zeros(len(recs), dtype=np.int64))
     flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)
@@ -141,6 +159,144 @@ def solve_flow(encoded: EncodedInstance, edges: Edges) -> tuple[np.ndarray, np.n
     arc_flows = flow.flows(np.arange(first_pair_arc, first_pair_arc + len(usable)))
     chosen[usable[arc_flows > 0]] = True
     return chosen, gains
+
+
+# ------------------------------------------------------------- LP duals and bounds
+#
+# The flow is the LP   max sum_e g_e x_e   s.t.  sum_{e at v} x_e <= cap_v,
+# sum_{e at r} x_e <= need_r,  0 <= x_e <= 1   (g = doubled gains).  For ANY
+# u >= 0 (volunteers) and w >= 0 (recipients), weak duality gives
+#
+#     D(u, w) = sum_v cap_v u_v + sum_r need_r w_r + sum_e max(0, g_e - u_v - w_r)
+#
+# >= the LP optimum >= 2 * the best valid plan.  Moreover, for every valid plan x
+#
+#     2 * objective(x) = D - penalty(x),   penalty(x) = sum_e rc_e x_e
+#         + sum_e z_e (1 - x_e) + sum_v u_v (cap_v - load_v) + sum_r w_r (need_r - cover_r)
+#
+# with z_e = max(0, g_e - u_v - w_r) and rc_e = max(0, u_v + w_r - g_e): every
+# term is >= 0.  The bound never depends on how u, w were found; the flow's node
+# potentials make it tight (D == the flow's gain), which certifies a flow over a
+# subset of the edges as optimal over all of them.
+
+TOP_K = 10              # edges per recipient (best profit first) in the first flow
+DUAL_CHUNK = 1 << 22    # edges per vectorised pass over all edges (bounds memory)
+
+
+@dataclass
+class LpResult:
+    """The LP optimum over all model edges, with duals that prove it."""
+
+    chosen: np.ndarray   # bool per edge: the flow's (integral) optimum
+    gains: np.ndarray    # doubled unit gain per edge, int64
+    u: np.ndarray        # volunteer duals, int64 >= 0
+    w: np.ndarray        # recipient duals, int64 >= 0
+    dual_bound: int      # D(u, w) over all edges: an upper bound on 2 * optimum
+    flow_gain: int       # the flow's doubled gain (== dual_bound when proven)
+    rounds: int
+    active_edges: int
+
+
+def _potentials(encoded: EncodedInstance, edges: Edges, gains: np.ndarray, active: np.ndarray,
+                chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Volunteer and recipient duals from shortest paths in the flow's residual graph.
+
+    Bellman-Ford from a virtual root joined to every node by a zero arc,
+    vectorised (Jacobi sweeps with early exit); the residual graph of an optimal
+    flow has no negative cycle, so it ends within #nodes sweeps.
+    """
+    nv, nr = encoded.n_volunteers, encoded.n_recipients
+    S, T, n = nv + nr, nv + nr + 1, nv + nr + 2
+    act = active[gains[active] > 0]
+    on = chosen[act]
+    v_node = edges.v[act].astype(np.int64)
+    r_node = nv + edges.r[act].astype(np.int64)
+    g = gains[act]
+    load = np.bincount(edges.v[act[on]], minlength=nv)
+    cover = np.bincount(edges.r[act[on]], minlength=nr)
+    recs = np.unique(edges.r[act]).astype(np.int64)
+    total = int(encoded.r_needed[recs].sum())
+    bypass = total - int(cover.sum())
+    src, dst, cost = [v_node[~on], r_node[on]], [r_node[~on], v_node[on]], [-g[~on], g[on]]
+
+    def zero_arcs(tails: np.ndarray | int, heads: np.ndarray | int) -> None:
+        tails, heads = np.broadcast_arrays(np.asarray(tails, dtype=np.int64), np.asarray(heads, dtype=np.int64))
+        src.append(tails.ravel()); dst.append(heads.ravel()); cost.append(np.zeros(tails.size, dtype=np.int64))
+
+    # Spare capacity and uncovered demand for every node, also those without an
+    # active pair (their duals are then 0, as in a flow network that had them).
+    zero_arcs(S, np.flatnonzero(load < encoded.v_capacity))           # spare capacity
+    zero_arcs(np.flatnonzero(load > 0), S)                            # used capacity
+    zero_arcs(nv + np.flatnonzero(cover < encoded.r_needed), T)       # uncovered demand
+    zero_arcs(T, nv + np.flatnonzero(cover > 0))                      # covered demand
+    if bypass < total:   # the bypass S -> T (capacity total) and its reverse when used
+        zero_arcs(S, T)
+    if bypass > 0:
+        zero_arcs(T, S)
+    src, dst, cost = np.concatenate(src), np.concatenate(dst), np.concatenate(cost)
+    order = np.argsort(dst, kind="stable")
+    src, dst, cost = src[order], dst[order], cost[order]
+    starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]]) if len(dst) else np.zeros(0, dtype=np.int64)
+    heads = dst[starts]
+    d = np.zeros(n, dtype=np.int64)
+    for _ in range(n + 1):
+        if len(src) == 0:
+            break
+        best = np.minimum.reduceat(d[src] + cost, starts)
+        improve = best < d[heads]
+        if not improve.any():
+            break
+        d[heads[improve]] = best[improve]
+    else:  # pragma: no cover - an optimal flow's residual graph has no negative cycle
+        raise RuntimeError("negative cycle in the residual graph of an optimal flow")
+    u = np.maximum(0, d[:nv] - d[S])
+    w = np.maximum(0, d[T] - d[nv:nv + nr])
+    return u, w
+
+
+def _dual_pass(encoded: EncodedInstance, edges: Edges, gains: np.ndarray, u: np.ndarray,
+               w: np.ndarray) -> tuple[int, np.ndarray]:
+    """D(u, w) over all edges, and the edges whose constraint u_v + w_r >= g_e fails."""
+    total = int((encoded.v_capacity * u).sum() + (encoded.r_needed * w).sum())
+    violated = []
+    for start in range(0, len(edges), DUAL_CHUNK):
+        sl = slice(start, start + DUAL_CHUNK)
+        excess = gains[sl] - u[edges.v[sl]] - w[edges.r[sl]]
+        positive = excess > 0
+        total += int(excess[positive].sum())
+        violated.append(start + np.flatnonzero(positive))
+    return total, np.concatenate(violated) if violated else np.zeros(0, dtype=np.int64)
+
+
+def solve_lp(encoded: EncodedInstance, edges: Edges, *, top_k: int = TOP_K) -> LpResult:
+    """The flow relaxation over all edges, solved on a few candidates per recipient.
+
+    Start with each recipient's ``top_k`` best edges; compute duals from the
+    flow; every edge outside the flow whose dual constraint fails is added and
+    the flow re-solved, until none fails.  Then D(u, w) over *all* edges equals
+    the flow's gain: the flow is optimal for the full edge set (a pruned edge
+    could only matter if its gain beat u_v + w_r, the marginal values of its
+    volunteer and recipient).  Should the duals ever not be tight, one last flow
+    over every edge is solved (exact without any certificate).
+    """
+    gains = _unit_gains(encoded, edges)
+    in_flow = (edge_ranks(edges, encoded.n_recipients) < top_k) & (gains > 0)
+    rounds = 0
+    while True:
+        rounds += 1
+        active = np.flatnonzero(in_flow)
+        chosen, _ = solve_flow(encoded, edges, active)
+        flow_gain = int(gains[chosen].sum())
+        u, w = _potentials(encoded, edges, gains, active, chosen)
+        dual_bound, violated = _dual_pass(encoded, edges, gains, u, w)
+        fresh = violated[~in_flow[violated]]
+        if dual_bound == flow_gain or (len(fresh) == 0 and in_flow.sum() == (gains > 0).sum()):
+            break
+        if len(fresh) == 0:
+            in_flow = gains > 0   # not tight without violations: solve over everything
+        else:
+            in_flow[fresh] = True
+    return LpResult(chosen, gains, u, w, dual_bound, flow_gain, rounds, int(in_flow.sum()))
 
 
 # ----------------------------------------------------------------------- CP-SAT model
@@ -279,15 +435,246 @@ def greedy_fill(encoded: EncodedInstance, edges: Edges, chosen: np.ndarray) -> n
     return chosen
 
 
+# ------------------------------------------------- half-served teams: neighbourhoods
+#
+# Only teams make the LP fractional: the flow may serve a team with one volunteer.
+# Around those teams we take a neighbourhood N (recipients and volunteers) and
+# solve two small CP-SAT models on the pairs inside N:
+#
+# * F (primal): everything outside N stays as in the flow (integral there, every
+#   half-served team is inside N), inside N the true rules with the capacity and
+#   cover the outside already uses.  F's plan is valid for the whole instance.
+# * R (bound): the penalty identity above, with every term outside N dropped
+#   (they are >= 0) and, for nodes of N that also have pairs outside N ("boundary"
+#   nodes), their slack term dropped and their rule relaxed (a boundary team may be
+#   partly served inside N: the outside might complete it).  For every valid plan,
+#   penalty >= C_N - sum_{e in N} g'_e x_e with g'_e = g_e - [v on boundary] u_v -
+#   [r on boundary] w_r and C_N = sum_{e in N} z_e + sum_{inner v} cap_v u_v +
+#   sum_{inner r} need_r w_r, so  2 * optimum <= D - (C_N - max R).
+#
+# Both decompose over the connected components of the pairs inside N.  When N is
+# a whole connected component (no boundary) R and F are the same exact model.
+# Neighbourhoods grow (pairs with a small reduced cost first) until proven or out
+# of time; the best plan and the lowest bound over all attempts are kept.
+
+CLOSURE_EDGES = 5_000        # seeds' components this small are solved whole, exactly, at once
+LARGE_CLOSURE_EDGES = 150_000  # ... and up to this size as the last attempt
+NEIGHBOURHOOD_EDGES = (4_000, 20_000)   # growing neighbourhoods, by pairs inside
+REDUCED_COST_STEPS = (0, 4, 16, 64, 256, None)
+
+
+def _closure(edges: Edges, in_r: np.ndarray, in_v: np.ndarray, max_edges: int) -> bool:
+    """Grow the marked nodes to their whole connected components, in place.
+
+    Returns False (marks partly grown) as soon as more than ``max_edges`` pairs lie inside.
+    """
+    while True:
+        new_r = in_v[edges.v] & ~in_r[edges.r]
+        in_r[edges.r[new_r]] = True
+        new_v = in_r[edges.r] & ~in_v[edges.v]
+        in_v[edges.v[new_v]] = True
+        if not new_r.any() and not new_v.any():
+            return True
+        if np.count_nonzero(in_r[edges.r] & in_v[edges.v]) > max_edges:
+            return False
+
+
+def _neighbourhood(edges: Edges, slack: np.ndarray, in_r: np.ndarray, in_v: np.ndarray,
+                   max_edges: int) -> tuple[np.ndarray, np.ndarray]:
+    """Grow the marked nodes breadth-first, over pairs of small reduced cost first,
+    while at most ``max_edges`` pairs lie inside (a round that overshoots is undone)."""
+    deg_r = np.bincount(edges.r, minlength=len(in_r))
+    deg_v = np.bincount(edges.v, minlength=len(in_v))
+
+    def size(rr: np.ndarray, vv: np.ndarray) -> int:   # cheap upper bound on the pairs inside
+        return int(min(deg_r[rr].sum(), deg_v[vv].sum()))
+
+    for tau in REDUCED_COST_STEPS:
+        pool = np.arange(len(edges)) if tau is None else np.flatnonzero(slack <= tau)
+        pr, pv = edges.r[pool], edges.v[pool]
+        while True:
+            rr, vv = in_r.copy(), in_v.copy()
+            rr[pr[vv[pv]]] = True
+            vv[pv[rr[pr]]] = True
+            if np.array_equal(rr, in_r) and np.array_equal(vv, in_v):
+                break                                   # closed under this reduced cost
+            if size(rr, vv) > max_edges:
+                return in_r, in_v
+            in_r, in_v = rr, vv
+    return in_r, in_v
+
+
+def _sub_model(encoded: EncodedInstance, sub: Edges, coefficient: np.ndarray, capacity: np.ndarray,
+               lo: np.ndarray, hi: np.ndarray, even: np.ndarray, hint: np.ndarray,
+               time_limit_s: float) -> tuple[int, np.ndarray | None, int | None]:
+    """CP-SAT: maximise sum coefficient * x over the pairs ``sub``.
+
+    Per volunteer: load <= capacity[v].  Per recipient: 0 or 2 pairs when even[r],
+    else lo[r] <= pairs <= hi[r].  Returns (status, chosen or None, proven bound).
+    """
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x_{i}") for i in range(len(sub))]
+    for r, ids in _group(sub.r).items():
+        terms = [x[i] for i in ids]
+        if even[r]:
+            covered = model.new_bool_var(f"team_{r}")
+            model.add(sum(terms) == 2 * covered)
+            model.add_hint(covered, bool(hint[ids].any()))
+        else:
+            if hi[r] < len(ids):
+                model.add(sum(terms) <= int(hi[r]))
+            if lo[r] > 0:
+                model.add(sum(terms) >= int(lo[r]))
+    for v, ids in _group(sub.v).items():
+        if capacity[v] < len(ids):
+            model.add(sum(x[i] for i in ids) <= int(capacity[v]))
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, [int(c) for c in coefficient]))
+    for var, value in zip(x, hint.tolist()):
+        model.add_hint(var, value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = CP_SAT_WORKERS
+    solver.parameters.random_seed = CP_SAT_SEED
+    solver.parameters.linearization_level = CP_SAT_LINEARIZATION
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+        return status, chosen, int(np.floor(solver.best_objective_bound + 1e-6))
+    return status, None, None
+
+
+def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, time_limit_s: float,
+                       started: float) -> Solution:
+    """A valid plan and a proven bound from the LP optimum (see the comment above)."""
+    n_r, n_v = encoded.n_recipients, encoded.n_volunteers
+    gains, u, w, x = lp.gains, lp.u, lp.w, lp.chosen
+    cover = np.bincount(edges.r[x], minlength=n_r)
+    seeds = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
+    if len(seeds) == 0:
+        return Solution(x, lp.dual_bound // 2)
+    is_seed = np.zeros(n_r, dtype=bool)
+    is_seed[seeds] = True
+    best = x & ~is_seed[edges.r]
+    best_gain = int(gains[best].sum())
+    best_bound = lp.dual_bound
+    slack = u[edges.v] + w[edges.r] - gains        # reduced cost where >= 0; -z_e where < 0
+    z = np.maximum(0, -slack)
+
+    def seeds_marked() -> tuple[np.ndarray, np.ndarray]:
+        in_r = np.zeros(n_r, dtype=bool)
+        in_v = np.zeros(n_v, dtype=bool)
+        in_r[seeds] = True
+        in_v[edges.v[in_r[edges.r]]] = True      # every volunteer of a half-served team
+        return in_r, in_v
+
+    in_r, in_v = seeds_marked()
+    closure = (in_r, in_v) if _closure(edges, in_r, in_v, LARGE_CLOSURE_EDGES) else None
+    if closure is not None and np.count_nonzero(in_r[edges.r] & in_v[edges.v]) <= CLOSURE_EDGES:
+        attempts = [closure]
+    else:
+        attempts = [_neighbourhood(edges, slack, *seeds_marked(), cap) for cap in NEIGHBOURHOOD_EDGES]
+        if closure is not None:
+            attempts.append(closure)
+    report: list[dict] = []
+    for number, (in_r, in_v) in enumerate(attempts):
+        left = time_limit_s - (time.perf_counter() - started)
+        if left <= 0.05:
+            break
+        budget = left / (len(attempts) - number)
+        attempt_started = time.perf_counter()
+        inside_mask = in_r[edges.r] & in_v[edges.v]
+        inside = np.flatnonzero(inside_mask)
+        crossing = in_r[edges.r] != in_v[edges.v]
+        boundary_r = np.zeros(n_r, dtype=bool)
+        boundary_v = np.zeros(n_v, dtype=bool)
+        boundary_r[edges.r[crossing & in_r[edges.r]]] = True
+        boundary_v[edges.v[crossing & in_v[edges.v]]] = True
+        outside_chosen = x & ~inside_mask
+        load_out = np.bincount(edges.v[outside_chosen], minlength=n_v)
+        cover_out = np.bincount(edges.r[outside_chosen], minlength=n_r)
+        sub_all = edges.subset(inside)
+        graph = coo_matrix((np.ones(len(inside)), (sub_all.r, n_r + sub_all.v)), shape=(n_r + n_v, n_r + n_v))
+        _, labels = connected_components(graph, directed=False)
+        component = labels[sub_all.r]
+        order = np.argsort(component, kind="stable")
+        keys, starts = np.unique(component[order], return_index=True)
+        groups = np.split(order, starts[1:])
+        sizes = [len(g) for g in groups]
+        remaining = sum(sizes)
+        plan = x & ~inside_mask
+        bound = lp.dual_bound
+        team = encoded.r_needed == 2
+        # F's recipient rules: what the outside leaves; R's: the rules, relaxed on the boundary.
+        f_even = team & (cover_out == 0)
+        f_hi = np.where(team, np.where(cover_out == 2, 0, 1), 1 - np.minimum(cover_out, 1))
+        f_lo = np.where(team & (cover_out == 1), 1, 0)
+        r_even = team & ~boundary_r
+        r_hi = np.where(team, 2, 1)
+        no_lo = np.zeros(n_r, dtype=np.int64)
+        f_capacity = encoded.v_capacity - load_out
+        for group_ids in groups:
+            ids = inside[group_ids]
+            sub = edges.subset(ids)
+            spent = time.perf_counter() - attempt_started
+            share = max(0.05, (budget - spent) * len(ids) / max(1, remaining))
+            remaining -= len(ids)
+            hint = x[ids] & ~is_seed[sub.r]
+            f_status, f_chosen, _ = _sub_model(encoded, sub, gains[ids], f_capacity, f_lo, f_hi, f_even,
+                                               hint, share / 2)
+            if f_chosen is None:
+                f_chosen = hint
+            plan[ids] = f_chosen
+            g_prime = gains[ids] - np.where(boundary_v[sub.v], u[sub.v], 0) - np.where(boundary_r[sub.r], w[sub.r], 0)
+            comp_v, comp_r = np.unique(sub.v), np.unique(sub.r)
+            inner_v, inner_r = comp_v[~boundary_v[comp_v]], comp_r[~boundary_r[comp_r]]
+            c_n = int(z[ids].sum() + (encoded.v_capacity[inner_v] * u[inner_v]).sum()
+                      + (encoded.r_needed[inner_r] * w[inner_r]).sum())
+            if not boundary_v[comp_v].any() and not boundary_r[comp_r].any() and f_status == cp_model.OPTIMAL:
+                r_status, r_bound = f_status, int(gains[ids][f_chosen].sum())   # R and F coincide
+            else:
+                left_here = max(0.05, share - (time.perf_counter() - attempt_started - spent))
+                r_status, _, r_bound = _sub_model(encoded, sub, g_prime, encoded.v_capacity, no_lo, r_hi, r_even,
+                                                  f_chosen, left_here)
+            if r_bound is not None:
+                bound -= max(0, c_n - r_bound)
+            report.append({"attempt": number, "recipients": len(comp_r), "volunteers": len(comp_v),
+                           "edges": len(ids), "boundary": int(boundary_v[comp_v].sum() + boundary_r[comp_r].sum()),
+                           "status": _STATUS_NAMES.get(f_status, str(f_status)),
+                           "bound_status": _STATUS_NAMES.get(r_status, str(r_status)),
+                           "flow_bound": c_n // 2, "seconds": round(time.perf_counter() - attempt_started - spent, 2),
+                           "bound": (c_n if r_bound is None else min(c_n, r_bound)) // 2})
+        gain = int(gains[plan].sum())
+        if gain > best_gain:
+            best, best_gain = plan, gain
+        best_bound = min(best_bound, bound)
+        if best_bound // 2 <= best_gain // 2:
+            break
+    return Solution(best, best_bound // 2, 0, report)
+
+
 # ----------------------------------------------------------------------------- solve
 
 
 def solve_edges(encoded: EncodedInstance, edges: Edges, *, time_limit_s: float,
                 pinned_keys: np.ndarray, started: float) -> Solution:
-    """Optimise over allowed, pruned edges: flow everywhere, CP-SAT where teams need it."""
-    n_r, n_v = encoded.n_recipients, encoded.n_volunteers
+    """Optimise over allowed, pruned edges: the LP with dual certificate, then CP-SAT
+    around half-served teams (or, with pinned pairs, on whole components)."""
     if len(edges) == 0:
         return Solution(np.zeros(0, dtype=bool), 0)
+    if len(pinned_keys):
+        return solve_pinned_components(encoded, edges, time_limit_s=time_limit_s,
+                                       pinned_keys=pinned_keys, started=started)
+    lp = solve_lp(encoded, edges)
+    solution = repair_half_served(encoded, edges, lp, time_limit_s=time_limit_s, started=started)
+    solution.lp = {"rounds": lp.rounds, "flow_edges": lp.active_edges, "flow_gain": lp.flow_gain,
+                   "dual_bound": lp.dual_bound}
+    return solution
+
+
+def solve_pinned_components(encoded: EncodedInstance, edges: Edges, *, time_limit_s: float,
+                            pinned_keys: np.ndarray, started: float) -> Solution:
+    """Flow over every edge; CP-SAT on each whole component with a pin or a half-served team."""
+    n_r, n_v = encoded.n_recipients, encoded.n_volunteers
     graph = coo_matrix((np.ones(len(edges)), (edges.r, n_r + edges.v)), shape=(n_r + n_v, n_r + n_v))
     n_components, labels = connected_components(graph, directed=False)
     edge_component = labels[edges.r]
@@ -298,7 +685,7 @@ def solve_edges(encoded: EncodedInstance, edges: Edges, *, time_limit_s: float,
     hard = np.zeros(n_components, dtype=bool)
     hard[labels[np.flatnonzero(partial_team)]] = True
     if len(pinned_keys):
-        pinned_edges = np.isin(encoded.pair_keys(edges.r, edges.v), pinned_keys)
+        pinned_edges = encoded._member(pinned_keys, encoded.pair_keys(edges.r, edges.v))
         hard[edge_component[pinned_edges]] = True
     flow_bound = np.floor(doubled_gain / 2 + 1e-9).astype(np.int64)
     chosen = drop_partial_teams(encoded, edges, chosen)
@@ -377,18 +764,20 @@ def solve(instance: Instance, *, time_limit_s: float = 30.0,
                            started=started)
     solved = time.perf_counter()
     chosen = edges.subset(solution.chosen) if len(edges) else edges
+    chosen = chosen.subset(np.lexsort((chosen.v, chosen.r)))   # plans list pairs by (recipient, volunteer)
     covered = np.unique(chosen.r)
     objective = int(encoded.r_value[covered].sum() + chosen.profit.sum())
     if solution.bound < objective:
         raise RuntimeError(f"internal error: bound {solution.bound} below objective {objective}")
     bound = solution.bound
-    assignments = _assignments(instance, chosen)
+    assignments = _assignments(instance, encoded, chosen)
     unassigned = explain_unassigned(encoded, all_edges, chosen, forbidden)
     finished = time.perf_counter()
     stats = {
         "recipients": encoded.n_recipients, "volunteers": encoded.n_volunteers,
         "allowed_pairs": len(all_edges), "model_pairs": len(edges),
         "components": solution.component_count, "cp_sat_components": solution.hard_components,
+        "lp": solution.lp,
         "seconds": {"edges": round(edges_done - started, 3), "solve": round(solved - edges_done, 3),
                     "explain": round(finished - solved, 3), "total": round(finished - started, 3)},
     }
@@ -396,11 +785,12 @@ def solve(instance: Instance, *, time_limit_s: float = 30.0,
                 assignments=assignments, unassigned=unassigned, stats=stats, warnings=instance.warnings)
 
 
-def _assignments(instance: Instance, chosen: Edges) -> tuple[Assignment, ...]:
+def _assignments(instance: Instance, encoded: EncodedInstance, chosen: Edges) -> tuple[Assignment, ...]:
     from .edges import pair_reasons
 
     out = []
-    for r, v, km in zip(chosen.r.tolist(), chosen.v.tolist(), chosen.km.tolist()):
+    km_exact = encoded.distances(chosen.r, chosen.v)   # Edges.km is float32
+    for r, v, km in zip(chosen.r.tolist(), chosen.v.tolist(), km_exact.tolist()):
         recipient, volunteer = instance.recipients[r], instance.volunteers[v]
         out.append(Assignment(recipient.id, volunteer.id, float(km), pair_reasons(instance, recipient, volunteer)))
     return tuple(out)
