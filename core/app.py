@@ -102,7 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     Babel(app, locale_selector=select_locale)
     CSRFProtect(app)
 
-    from core import auth, views
+    from core import auth, households, views
     from core.casework.views import bp as casework_bp
     from core.excel.views import bp as excel_bp
     from core.matchruns.views import bp as matchruns_bp
@@ -111,6 +111,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
 
     auth.init_app(app)
     views.init_app(app)
+    households.init_app(app)
     for blueprint in (casework_bp, matchruns_bp, volunteering_bp, scheduler_bp, excel_bp):
         app.register_blueprint(blueprint)
     _register_board_blueprints(app, boards)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -197,6 +198,52 @@ def db_pending(ctx: Context) -> None:
         click.echo("migrations pending")
         sys.exit(1)
     click.echo("database is up to date")
+
+
+# -- assessment ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--household", "household_id", type=int, help="A stored household's id.")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A household in the what-if JSON format (docs/assessment.md); nothing is stored.")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Assess on this day (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@pass_context
+def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, as_json: bool, lang: str) -> None:
+    """Run every enabled board's programmes over a household and explain each finding."""
+    import datetime as dt
+    import json
+
+    from core import assessing
+    from core import assessment as engine
+
+    if (household_id is None) == (path is None):
+        raise click.UsageError("give exactly one of --household ID or --file household.json")
+    day = on.date() if on else dt.date.today()
+    with ctx.platform.session() as session:
+        try:
+            if path is not None:
+                snapshot = engine.snapshot_from_json(json.loads(path.read_text(encoding="utf-8-sig")))
+                result = assessing.assess_snapshot(session, ctx.platform.boards, snapshot, day)
+            else:
+                result = assessing.assess_household(session, ctx.platform.boards, household_id, day)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{path} 不是有效的 JSON (is not valid JSON): {exc}") from None
+        except (engine.SnapshotError, engine.MissingStandard, LookupError) as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"household {result.household_id}  {result.region_code} {result.area}  on {result.on.isoformat()}")
+    for finding in result.findings:
+        amount = ""
+        if finding.benefit is not None and finding.benefit.monthly_fen:
+            amount = f"  {engine.format_fen(finding.benefit.monthly_fen)}/month"
+        click.echo(f"\n{finding.programme_key:<48} {finding.status_label(lang)}{amount}")
+        for line in finding.explain(lang):
+            click.echo(f"    - {line}")
 
 
 # -- demo ------------------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""Households: the household page with its assessment, the what-if calculator (试算) and the
+assessment JSON API. The engine advises and a person decides: every finding shows its reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core import assessing
+from core import assessment as engine
+from core.idnumber import mask_id_number, mask_phone
+from core.models import AuditEvent, Household
+from core.web import db, locale_code, platform, roles
+
+bp = Blueprint("households", __name__)
+
+STAFF = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
+# Roles whose work needs the full ID and phone number (domain-rules §12.6: masked by default).
+SEES_FULL_IDENTIFIERS = ("admin", "board_staff")
+EXAMPLE = Path(__file__).resolve().parent / "data" / "household.example.json"
+
+
+def _day(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        abort(400, description=_("The date must be written as YYYY-MM-DD."))
+
+
+def findings_view(result: engine.Assessment, locale: str) -> list[dict[str, Any]]:
+    """What a page shows of each finding: status, reasons as sentences, amounts, care needs."""
+    rows = []
+    for finding in result.findings:
+        rows.append({
+            "finding": finding,
+            "status": finding.status_label(locale),
+            "reasons": finding.explain(locale),
+            "monthly_fen": finding.benefit.monthly_fen if finding.benefit else None,
+            "one_off_fen": finding.benefit.one_off_fen if finding.benefit else None,
+        })
+    return rows
+
+
+def _programme_names() -> dict[str, str]:
+    english = locale_code().startswith("en")
+    return {p.key: (p.name_en if english else p.name_zh)
+            for p in assessing.enabled_programmes(db(), platform().boards)}
+
+
+@bp.route("/households/<int:household_id>")
+@roles(*STAFF)
+def household(household_id: int):  # type: ignore[no-untyped-def]
+    session = db()
+    record = session.get(Household, household_id)
+    if record is None:
+        abort(404)
+    on = _day(request.args.get("on"))
+    session.add(AuditEvent(user_id=current_user.id, action="read_household", object_type="household",
+                           object_id=str(household_id), reason=request.args.get("why", "household page"),
+                           remote_addr=request.remote_addr))
+    session.commit()
+    error = None
+    rows: list[dict[str, Any]] = []
+    try:
+        rows = findings_view(assessing.assess_household(session, platform().boards, household_id, on), locale_code())
+    except (engine.MissingStandard, engine.SnapshotError) as exc:
+        error = str(exc)
+    full = current_user.role in SEES_FULL_IDENTIFIERS
+    members = [{
+        "person": p,
+        "id_number": p.id_number if full else mask_id_number(p.id_number),
+        "phone": p.phone if full else mask_phone(p.phone),
+    } for p in record.members]
+    return render_template("households/household.html", household=record, members=members, rows=rows, on=on,
+                           error=error, names=_programme_names())
+
+
+@bp.route("/assess", methods=["GET", "POST"])
+@roles(*STAFF)
+def what_if():  # type: ignore[no-untyped-def]
+    """The what-if calculator: a household described in the documented JSON format, assessed
+    against the stored standards of the chosen day; nothing is stored."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    on = dt.date.today()
+    rows: list[dict[str, Any]] = []
+    error = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        text = upload.read().decode("utf-8-sig", errors="replace") if upload and upload.filename else request.form.get("household", "")
+        on = _day(request.form.get("on"))
+        try:
+            snapshot = engine.snapshot_from_json(json.loads(text))
+            rows = findings_view(assessing.assess_snapshot(db(), platform().boards, snapshot, on), locale_code())
+        except json.JSONDecodeError as exc:
+            error = _("The household is not valid JSON (line %(line)s, column %(col)s).", line=exc.lineno, col=exc.colno)
+        except (engine.SnapshotError, engine.MissingStandard) as exc:
+            error = str(exc)
+    return render_template("households/what_if.html", text=text, on=on, rows=rows, error=error,
+                           names=_programme_names())
+
+
+def _api_error(message: str, status: int = 400):  # type: ignore[no-untyped-def]
+    return jsonify(error=message), status
+
+
+@bp.route("/api/households/<int:household_id>/assessment")
+@roles(*STAFF)
+def api_household_assessment(household_id: int):  # type: ignore[no-untyped-def]
+    session = db()
+    if session.get(Household, household_id) is None:
+        return _api_error(_("No such household."), 404)
+    on = _day(request.args.get("on"))
+    session.add(AuditEvent(user_id=current_user.id, action="read_household", object_type="household",
+                           object_id=str(household_id), reason="assessment API", remote_addr=request.remote_addr))
+    session.commit()
+    try:
+        return jsonify(assessing.assess_household(session, platform().boards, household_id, on).to_json())
+    except engine.MissingStandard as exc:
+        return _api_error(str(exc), 422)
+
+
+@bp.route("/api/assess", methods=["POST"])
+@roles(*STAFF)
+def api_what_if():  # type: ignore[no-untyped-def]
+    """POST a household in the what-if JSON format (``?on=YYYY-MM-DD``); nothing is stored."""
+    if not request.is_json:
+        return _api_error(_("Send the household as JSON (Content-Type: application/json)."), 415)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _api_error(_("The household is not valid JSON."))
+    try:
+        snapshot = engine.snapshot_from_json(data)
+        result = assessing.assess_snapshot(db(), platform().boards, snapshot, _day(request.args.get("on")))
+    except engine.SnapshotError as exc:
+        return _api_error(str(exc))
+    except engine.MissingStandard as exc:
+        return _api_error(str(exc), 422)
+    return jsonify(result.to_json())
+
+
+def init_app(app: Any) -> None:
+    # A JSON-only endpoint: a cross-site form cannot send application/json (it answers
+    # 415 otherwise) and the session cookie is SameSite=Lax, so no form token is needed.
+    app.extensions["csrf"].exempt(api_what_if)
+    app.register_blueprint(bp)
