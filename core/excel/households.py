@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select
 
 from core.db import utcnow
 from core.excel import spec as s
@@ -319,15 +319,20 @@ class HouseholdsKind:
                     values["household_id"] = plan.existing_id
                 diff = {k: v for k, v in values.items() if found.get(k, object()) != v}
                 if diff:
-                    person_changes.setdefault(tuple(sorted(diff)), []).append({"id": found["id"], **diff})
+                    person_changes.setdefault(tuple(sorted(diff)), []).append({"_id": found["id"], **diff})
                     updated += 1
+        person_table = Person.__table__
         for block in chunked(inserts, 2000):
-            session.execute(insert(Person), block)
+            # Core executemany: the ORM's bulk path inserts row by row when the keys lack
+            # the primary key, ten times slower for a city-sized list
+            session.execute(person_table.insert(), block)
             created += len(block)
             done += len(block)
             ctx.tick("writing", done, total)
-        for rows in person_changes.values():
+        for keys, rows in person_changes.items():
+            stmt = person_table.update().where(person_table.c.id == bindparam("_id")).values(
+                **{k: bindparam(k) for k in keys})
             for block in chunked(rows, 2000):
-                session.execute(update(Person), block)
+                session.execute(stmt, block)
         ctx.tick("writing", total, total)
         return created, updated

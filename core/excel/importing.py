@@ -24,16 +24,15 @@ import io
 import re
 import threading
 import time
-import zipfile
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import utcnow
+from core.excel import xlsxread
 from core.excel.models import ImportBatch, ImportFile
 from core.excel.safety import FileRejected, Limits, check_upload
 from core.excel.spec import CellError, Column, SheetSpec, is_blank, normalise_header
@@ -192,36 +191,13 @@ class ImportKind(Protocol):
 # -- reading -------------------------------------------------------------------------------------
 
 
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
-
-
-def merged_ranges(data: bytes, part: str) -> list[str]:
-    """The merged ranges of one sheet part, found by streaming its XML (read-only openpyxl
-    does not report them, and a merged block hides every value but its first)."""
-    found: list[str] = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        try:
-            stream = archive.open(part.lstrip("/"))
-        except KeyError:
-            return found
-        with stream:
-            tail = b""
-            while chunk := stream.read(1 << 20):
-                block = tail + chunk
-                found.extend(m.group(1).decode() for m in _MERGE.finditer(block))
-                # keep a short overlap so a tag cut by the chunk boundary is seen once
-                cut = block.rfind(b"<")
-                tail = block[cut:] if cut >= 0 and len(block) - cut < 200 else b""
-    return sorted(set(found))
-
-
-def _find_sheet(workbook: Any, spec: SheetSpec, only: bool) -> Any | None:
+def _find_sheet(workbook: xlsxread.Workbook, spec: SheetSpec, only: bool) -> xlsxread.SheetRef | None:
     wanted = normalise_header(spec.title)
-    for ws in workbook.worksheets:
-        if normalise_header(ws.title) == wanted:
-            return ws
+    for sheet in workbook.sheets:
+        if normalise_header(sheet.title) == wanted:
+            return sheet
     if only:
-        candidates = [ws for ws in workbook.worksheets if ws.title not in INSTRUCTION_SHEETS]
+        candidates = [sheet for sheet in workbook.sheets if sheet.title not in INSTRUCTION_SHEETS]
         if candidates:
             return candidates[0]
     return None
@@ -231,91 +207,132 @@ def read_sheets(data: bytes, kind: ImportKind, ctx: Context) -> dict[str, Parsed
     """Parse every sheet of ``kind`` from ``data``; raises :class:`FileRejected` for faults of the
     whole file (missing sheet or columns, merged cells, no data), records cell faults in ``ctx``."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise FileRejected("corrupt", f"无法读取工作簿 (the workbook cannot be read): {exc.__class__.__name__}") from None
+        workbook = xlsxread.Workbook(io.BytesIO(data))
+    except xlsxread.ReadError as exc:
+        raise FileRejected("corrupt", f"无法读取工作簿, 文件可能已损坏 (the workbook cannot be read): {exc}") from None
     try:
         found = {}
         for spec in kind.sheets:
-            ws = _find_sheet(workbook, spec, only=len(kind.sheets) == 1)
-            if ws is None:
+            ref = _find_sheet(workbook, spec, only=len(kind.sheets) == 1)
+            if ref is None:
                 raise FileRejected(
                     "missing_sheet",
                     f"缺少工作表\u201c{spec.title}\u201d, 请使用下载的模板 (the sheet \u201c{spec.title}\u201d is missing: use the template)",
                 )
-            found[spec.title] = ws
-        total = sum(max((ws.max_row or 1) - 1, 0) for ws in found.values())
+            found[spec.title] = ref
+        # the row count for the progress bar: the compressed sizes are a fair, free proxy
+        sizes = {title: workbook.archive.getinfo(ref.part).file_size for title, ref in found.items()}
+        estimate = _estimate_rows(workbook, found)
         done = 0
         sheets: dict[str, ParsedSheet] = {}
         for spec in kind.sheets:
-            ws = found[spec.title]
-            merged = merged_ranges(data, ws._worksheet_path)
-            if merged:
-                shown = "、".join(merged[:10]) + (" …" if len(merged) > 10 else "")
-                raise FileRejected(
-                    "merged_cells",
-                    f"工作表\u201c{ws.title}\u201d有合并单元格 {shown}; 合并后只有第一格有值, 请取消合并并在每一格填写 "
-                    f"(the sheet has merged cells {shown}: unmerge them and fill every cell)",
-                )
-            sheet, done = _read_sheet(ws, spec, ctx, done, total)
+            ref = found[spec.title]
+            total = estimate or sum(sizes.values()) // 300
+            sheet, done = _read_sheet(workbook, ref, spec, ctx, done, total)
             sheets[spec.title] = sheet
         if not any(s.rows for s in sheets.values()):
             raise FileRejected("no_data", "文件中没有数据行 (the file has no data rows below the header)")
         return sheets
+    except xlsxread.ReadError as exc:
+        raise FileRejected("corrupt", f"无法读取工作表, 文件可能已损坏 (a sheet cannot be read): {exc}") from None
     finally:
         workbook.close()
 
 
-def _header_map(ws: Any, spec: SheetSpec) -> tuple[int, dict[str, int]]:
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
+
+
+def _estimate_rows(workbook: xlsxread.Workbook, found: dict[str, xlsxread.SheetRef]) -> int:
+    """Rows to expect, from each sheet's <dimension> tag when the writer put one in (Excel does)."""
+    total = 0
+    for ref in found.values():
+        with workbook.archive.open(ref.part) as stream:
+            head = stream.read(4096)
+        m = _DIMENSION.search(head)
+        if not m or not m.group(1):
+            return 0
+        total += max(int(m.group(1)) - 1, 0)
+    return total
+
+
+def _merged_fault(title: str, merged: list[str]) -> FileRejected:
+    shown = "、".join(merged[:10]) + (" …" if len(merged) > 10 else "")
+    return FileRejected(
+        "merged_cells",
+        f"工作表\u201c{title}\u201d有合并单元格 {shown}; 合并后只有第一格有值, 请取消合并并在每一格填写 "
+        f"(the sheet has merged cells {shown}: unmerge them and fill every cell)",
+    )
+
+
+def _header_map(title: str, head_rows: list[tuple[int, tuple[Any, ...]]], spec: SheetSpec) -> tuple[int, dict[str, int]]:
     by_header = spec.by_header()
-    best: tuple[int, dict[str, int], list[str]] | None = None
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+    best: tuple[int, dict[str, int]] | None = None
+    for number, row in head_rows:
         matched: dict[str, int] = {}
-        unknown: list[str] = []
         for index, cell in enumerate(row):
             if is_blank(cell):
                 continue
             column = by_header.get(normalise_header(cell))
             if column is None:
-                unknown.append(str(cell))
-            elif column.key in matched:
+                continue
+            if column.key in matched:
                 raise FileRejected("duplicate_column", f"列\u201c{column.header}\u201d出现了两次 (the column appears twice)")
-            else:
-                matched[column.key] = index
+            matched[column.key] = index
         if matched and (best is None or len(matched) > len(best[1])):
-            best = (number, matched, unknown)
+            best = (number, matched)
     if best is None:
         expected = "、".join(c.printed for c in spec.columns)
         raise FileRejected(
             "wrong_headers",
-            f"工作表\u201c{ws.title}\u201d前{HEADER_SEARCH_ROWS}行中找不到模板的列标题; 应有: {expected} "
-            f"(no template column headers found in the first rows of \u201c{ws.title}\u201d)",
+            f"工作表\u201c{title}\u201d前{HEADER_SEARCH_ROWS}行中找不到模板的列标题; 应有: {expected} "
+            f"(no template column headers found in the first rows of \u201c{title}\u201d)",
         )
-    number, matched, _unknown = best
+    number, matched = best
     missing = [c.printed for c in spec.columns if c.required and c.key not in matched]
     if missing:
         raise FileRejected(
             "wrong_headers",
-            f"工作表\u201c{ws.title}\u201d缺少必填列: {'、'.join(missing)}; 请使用下载的模板, 不要修改列标题 "
+            f"工作表\u201c{title}\u201d缺少必填列: {'、'.join(missing)}; 请使用下载的模板, 不要修改列标题 "
             f"(required columns are missing: {', '.join(missing)}; keep the template's headers)",
         )
     return number, matched
 
 
-def _read_sheet(ws: Any, spec: SheetSpec, ctx: Context, done: int, total: int) -> tuple[ParsedSheet, int]:
-    header_row, index = _header_map(ws, spec)
+def _read_sheet(workbook: xlsxread.Workbook, ref: xlsxread.SheetRef, spec: SheetSpec, ctx: Context,
+                done: int, total: int) -> tuple[ParsedSheet, int]:
+    merged: list[str] = []
+    rows = workbook.rows(ref, merged)
+    head_rows: list[tuple[int, tuple[Any, ...]]] = []
+    for number, values in rows:
+        if number > HEADER_SEARCH_ROWS:
+            head_rows.append((number, values))  # the first data row, kept for below
+            break
+        head_rows.append((number, values))
+    try:
+        header_row, index = _header_map(ref.title, [r for r in head_rows if r[0] <= HEADER_SEARCH_ROWS], spec)
+    except FileRejected:
+        for _ in rows:  # a merged header explains a missing column better than "missing"
+            pass
+        if merged:
+            raise _merged_fault(ref.title, merged) from None
+        raise
     columns = [c for c in spec.columns if c.key in index]
-    unknown = [c.printed for c in spec.columns if c.key not in index]
-    if unknown:
-        ctx.warnings.append(f"工作表\u201c{ws.title}\u201d没有这些可选列, 按空白处理: {'、'.join(unknown)}")
+    absent = [c.printed for c in spec.columns if c.key not in index]
+    if absent:
+        ctx.warnings.append(f"工作表\u201c{ref.title}\u201d没有这些可选列, 按空白处理: {'、'.join(absent)}")
     letters = {c.key: get_column_letter(index[c.key] + 1) for c in columns}
-    sheet = ParsedSheet(spec, ws.title, letters)
+    sheet = ParsedSheet(spec, ref.title, letters)
     blank_rows = pending_blank = 0
     positions = [(c, index[c.key]) for c in columns]
-    for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+
+    def body() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        yield from (r for r in head_rows if r[0] > header_row)
+        yield from rows
+
+    for number, row in body():
         done += 1
         if done % 2000 == 0:
-            ctx.tick("reading", done, total)
+            ctx.tick("reading", done, max(total, done))
         width = len(row)
         cells = [(c, row[i] if i < width else None) for c, i in positions]
         if all(is_blank(v) for _, v in cells):
@@ -336,8 +353,10 @@ def _read_sheet(ws: Any, spec: SheetSpec, ctx: Context, done: int, total: int) -
             except CellError as exc:
                 ctx.fault(sheet, number, column, cell, str(exc))
         sheet.rows.append(ParsedRow(number, values, raw))
+    if merged:
+        raise _merged_fault(ref.title, merged)
     if blank_rows and sheet.rows:
-        ctx.warnings.append(f"工作表\u201c{ws.title}\u201d有 {blank_rows} 个空行, 已跳过 (empty rows skipped)")
+        ctx.warnings.append(f"工作表\u201c{ref.title}\u201d有 {blank_rows} 个空行, 已跳过 (empty rows skipped)")
     return sheet, done
 
 

@@ -173,6 +173,11 @@ def date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        # a date cell read as values: Excel's serial day number (1900 system)
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()
     result = _text(value)
     m = _DATE_TEXT.match(result) or _DATE_COMPACT.match(result)
     if m:
