@@ -222,3 +222,54 @@ def export_service_hours():  # type: ignore[no-untyped-def]
     except PermissionError:
         abort(403)
     return _send_export(export, "service_hours", params)
+
+
+# -- dashboard ---------------------------------------------------------------------------------------
+
+DASHBOARD_ROLES = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
+
+
+def _programme_names() -> dict[str, str]:
+    from core.web import enabled_boards
+
+    try:
+        return {p.key: p.name_zh for p in platform().boards.collect("register_programmes", enabled_boards())}
+    except Exception:  # names are a nicety: a failing board must not take the dashboard down
+        current_app.logger.exception("programme names unavailable")
+        return {}
+
+
+def _tables() -> dict[str, Any]:
+    from core.excel.reports import dashboard
+
+    return dashboard(db(), current_user, board_names=_board_names(), programme_names=_programme_names())
+
+
+@bp.route("/dashboard")
+@roles(*DASHBOARD_ROLES)
+def dashboard_page():  # type: ignore[no-untyped-def]
+    """Cases, coverage, overdue visits, open warnings and money, each as a chart with its numbers."""
+    from core.excel.charts import points, stacked_bars
+
+    tables = _tables()
+    charts = {
+        "cases": stacked_bars(points(tables["cases"].rows, 0, 1, 2), title=tables["cases"].title),
+        "coverage": stacked_bars(points(tables["coverage"].rows, 0, (2, 3), 4), title=tables["coverage"].title),
+        "overdue": stacked_bars(points(tables["overdue"].rows, 0, 1, 2), title=tables["overdue"].title),
+        "warnings": stacked_bars(points(tables["warnings"].rows, 0, 1, 2), title=tables["warnings"].title),
+        "money": stacked_bars(points(tables["money"].rows, 1, 0, 2), title=tables["money"].title, unit="元"),
+    }
+    return render_template("excel/dashboard.html", tables=tables, charts=charts)
+
+
+@bp.route("/dashboard/data/<chart>.csv")
+@roles(*DASHBOARD_ROLES)
+def dashboard_data(chart: str):  # type: ignore[no-untyped-def]
+    """The numbers behind one chart, as CSV (UTF-8 with BOM for Excel/WPS)."""
+    from core.excel.reports import CHARTS
+
+    if chart not in CHARTS:
+        abort(404)
+    table = _tables()[chart]
+    return send_file(io.BytesIO(table.csv()), mimetype="text/csv", as_attachment=True,
+                     download_name=f"{table.title}.csv")
