@@ -246,6 +246,55 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
             click.echo(f"    - {line}")
 
 
+# -- matching --------------------------------------------------------------------------
+
+
+@cli.command("match")
+@click.option("--instance", "instance_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Solve a carematch.instance/1 file; no database is used.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --instance: where to write the carematch.plan/1 (stdout if omitted).")
+@click.option("--why-not", "why_not_pair", nargs=2, metavar="RECIPIENT VOLUNTEER", default=None,
+              help="With --instance: explain why VOLUNTEER does not serve RECIPIENT.")
+@click.option("--scope", help="Match a region of the database: a city, district/county or street code.")
+@click.option("--board", "boards", multiple=True, help="With --scope: a care board (repeat for both; default: all).")
+@click.option("--category", "categories", multiple=True,
+              help="With --scope: left_behind_child, elderly_alone or bereaved_family (default: all).")
+@click.option("--publish", "publish_it", is_flag=True,
+              help="With --scope: publish the plan at once (default: a dry run that leaves a draft).")
+@click.option("--dry-run", "dry_run", is_flag=True, help="With --scope: only compute and show the draft (the default).")
+@click.option("--time-limit", type=float, default=30.0, show_default=True, help="Seconds for the solver.")
+@click.pass_context
+def match(click_ctx: click.Context, instance_path: Path | None, out_path: Path | None,
+          why_not_pair: tuple[str, str] | None, scope: str | None, boards: tuple[str, ...],
+          categories: tuple[str, ...], publish_it: bool, dry_run: bool, time_limit: float) -> None:
+    """Match volunteers to care recipients (匹配志愿者与关爱对象): a file, or a scope of the database."""
+    if (instance_path is None) == (scope is None):
+        raise click.UsageError("give exactly one of --instance FILE or --scope AREA")
+    if publish_it and dry_run:
+        raise click.UsageError("--publish and --dry-run exclude each other")
+    if instance_path is not None:
+        from core.matching.cli import match_command
+
+        click_ctx.invoke(match_command, instance_path=instance_path, out_path=out_path, time_limit=time_limit,
+                         why_not_pair=why_not_pair)
+        return
+    from core.matchruns.cli import _fail, match_scope
+    from core.matchruns.services import MatchRunError
+
+    platform = click_ctx.ensure_object(Context).platform
+    try:
+        run, lines = match_scope(platform, scope, boards, categories=categories, time_limit_s=time_limit,
+                                 publish_it=publish_it)
+    except MatchRunError as exc:
+        raise _fail(exc) from None
+    for line in lines:
+        click.echo(line)
+    if not publish_it:
+        click.echo(f"draft run {run.id} kept: review it at /match-runs/{run.id} or publish with "
+                   f"`carematch match-run publish {run.id}`")
+
+
 # -- demo ------------------------------------------------------------------------------
 
 
@@ -280,12 +329,11 @@ def _add_plugin_commands(group: click.Group) -> None:
 
 def _add_core_commands(group: click.Group) -> None:
     from core.casework.cli import case_group
-    from core.matching.cli import match_command
     from core.matchruns.cli import match_runs_group
     from core.scheduler.cli import jobs_group, scheduler_command
     from core.volunteering.cli import volunteers_group
 
-    for command in (case_group, match_command, match_runs_group, volunteers_group, scheduler_command, jobs_group):
+    for command in (case_group, match_runs_group, volunteers_group, scheduler_command, jobs_group):
         group.add_command(command)
 
 

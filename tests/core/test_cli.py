@@ -62,3 +62,25 @@ def test_main_adds_core_and_board_commands() -> None:
         main(["--help"])
     assert exit_info.value.code == 0
     assert "case" in cli.commands and "boards" in cli.commands
+
+
+def test_match_needs_exactly_one_of_a_file_or_a_scope(run) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["match"])
+    assert result.exit_code != 0 and "exactly one of --instance FILE or --scope AREA" in result.output
+
+
+def test_match_solves_a_file_without_the_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    toy = Path(__file__).resolve().parent / "matching" / "data" / "teams-toy.instance.json"
+    out = tmp_path / "plan.json"
+    result = CliRunner().invoke(cli, ["match", "--instance", str(toy), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0
+    plan = json.loads(out.read_text())
+    assert plan["status"] == "optimal" and plan["objective"] == plan["bound"] == 2286  # spec/examples/README.md
+
+
+def test_match_a_scope_leaves_a_draft(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("match", "--scope", "230602", "--board", "youth_league", "--time-limit", "5")
+    assert result.exit_code == 0 and "draft run" in result.output
