@@ -198,7 +198,8 @@ def street_of(session: Any, code: str | None) -> str | None:
 
 def zero_reports(ctx: Any) -> str:
     """Every grid worker files one report per period, "nothing to report" included (零报告); a
-    report still missing after ``core.grid_report_grace_days`` warns the street/town and the
+    report still missing after ``core.grid_report_grace_days`` warns the street/town (board staff
+    whose area covers the worker's street: there is no separate street-office role) and the
     worker. Covers every period whose due date passed since the last run (catch-up range)."""
     from core.casework.models import GridReport
 
@@ -218,7 +219,7 @@ def zero_reports(ctx: Any) -> str:
             label = f"{start:%Y-%m}" if GRID_REPORT_PERIOD == "month" else f"{start:%G-W%V}"
             if ctx.warn("zero_report_missing", f"worker:{worker.id}:period:{start}",
                         params={"worker": worker.display_name, "period": label, "due": due}, board=None,
-                        audience=None, region_code=street_of(session, worker.region_code), addressee_id=worker.id,
+                        audience="board_staff", region_code=street_of(session, worker.region_code), addressee_id=worker.id,
                         action="file_report", due_on=due, object_type="user", object_id=worker.id) is not None:
                 missing += 1
     return f"grid workers {len(workers)}, missing reports {missing}"

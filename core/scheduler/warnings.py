@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import and_, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -75,7 +75,8 @@ ACTION_LABELS: dict[str, Any] = {
     "file_report": _l("File the report"),
     "follow_up": _l("Follow up"),
 }
-STATE_LABELS: dict[str, Any] = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
+STATE_LABELS: dict[str, Any] = {"open": _l("Not handled yet"), "acknowledged": _l("Acknowledged"),
+                                "resolved": _l("Resolved")}
 LEVEL_LABELS: dict[str, Any] = {"info": _l("Information"), "warning": _l("Warning"), "urgent": _l("Urgent")}
 
 
@@ -192,7 +193,13 @@ def visible_clause(viewer: Viewer, enabled: Iterable[str] | None = None) -> Colu
         conditions.append(or_(EarlyWarning.board.is_(None), EarlyWarning.board.in_(sorted(set(enabled)))))
     prefix = region_prefix(viewer.region_code)
     if prefix:
-        conditions.append(or_(EarlyWarning.region_code.is_(None), EarlyWarning.region_code.startswith(prefix)))
+        # the regions overlap: the warning lies inside the viewer's area (a household in their
+        # district), or covers it (a city-wide standard seen by district staff)
+        conditions.append(or_(
+            EarlyWarning.region_code.is_(None),
+            EarlyWarning.region_code.startswith(prefix),
+            literal(prefix).startswith(func.rtrim(EarlyWarning.region_code, "0")),
+        ))
     return or_(addressed, and_(*conditions))
 
 
@@ -316,8 +323,3 @@ def as_json(warning: EarlyWarning) -> dict[str, Any]:
         "created_at": warning.created_at.isoformat(),
         "job_id": warning.job_id,
     }
-
-
-def nothing_visible() -> ColumnElement[bool]:
-    """A condition no warning meets (for callers that must return an empty query)."""
-    return false()
