@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from core.excel.households import HouseholdsKind
 from core.excel.importing import ImportKind
+from core.excel.more_kinds import DisabilitiesKind, IncomesKind, StandardsKind, VolunteersKind
 
-KINDS: dict[str, ImportKind] = {kind.key: kind for kind in (HouseholdsKind(),)}
+KINDS: dict[str, ImportKind] = {
+    kind.key: kind
+    for kind in (HouseholdsKind(), IncomesKind(), DisabilitiesKind(), VolunteersKind(), StandardsKind())
+}
 
 
 def get_kind(key: str) -> ImportKind:
