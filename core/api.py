@@ -13,12 +13,14 @@ from core.assessment import __all__ as _assessment_names
 from core.board_pages import board_blueprint
 from core.boards import BoardInfo, Job, MenuItem, NeedType, Permission, Skill
 from core.hookspecs import hookimpl
+from core.scheduler.context import JobContext
 
 __all__ = [
     "hookimpl",
     "board_blueprint",
     "BoardInfo",
     "Job",
+    "JobContext",
     "MenuItem",
     "NeedType",
     "Permission",

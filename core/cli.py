@@ -91,13 +91,15 @@ def init(ctx: Context, admin_username: str, admin_password: str | None, no_board
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--with-scheduler", is_flag=True,
+              help="Also run the scheduled jobs in this process (one machine only; see README).")
 @pass_context
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: Context, host: str, port: int, threads: int, with_scheduler: bool) -> None:
     """Serve the web application with waitress."""
-    serve_app(ctx.app, host, port, threads)
+    serve_app(ctx.app, host, port, threads, with_scheduler=with_scheduler)
 
 
-def serve_app(app: Flask, host: str, port: int, threads: int = 8) -> None:
+def serve_app(app: Flask, host: str, port: int, threads: int = 8, *, with_scheduler: bool = False) -> None:
     import waitress
 
     platform: Platform = app.extensions["carematch"]
@@ -106,8 +108,20 @@ def serve_app(app: Flask, host: str, port: int, threads: int = 8) -> None:
             platform.migrate()
         else:
             raise click.ClickException("数据库需要迁移, 请先运行 `carematch db upgrade` (the database needs `carematch db upgrade` first)")
+    scheduler = None
+    if with_scheduler:
+        from core.scheduler.service import start_embedded
+
+        # Embedded for one-machine use only: with several web processes, run one
+        # `carematch scheduler` instead so exactly one process owns the jobs.
+        scheduler = start_embedded(app)
+        click.echo("scheduler running in this process")
     click.echo(f"CareMatch on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
 
 
 # -- boards ---------------------------------------------------------------------------
@@ -304,8 +318,10 @@ def match(click_ctx: click.Context, instance_path: Path | None, out_path: Path |
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Seed the data and stop.")
+@click.option("--with-scheduler", is_flag=True, help="Also run the scheduled jobs in this process.")
 @pass_context
-def demo(ctx: Context, households: int, seed: int, host: str, port: int, no_serve: bool) -> None:
+def demo(ctx: Context, households: int, seed: int, host: str, port: int, no_serve: bool,
+         with_scheduler: bool) -> None:
     """Seed a synthetic Daqing data set (one user per role, printed with passwords) and serve it."""
     from core.demo import seed_demo
 
@@ -315,7 +331,7 @@ def demo(ctx: Context, households: int, seed: int, host: str, port: int, no_serv
         session.commit()
     click.echo(summary.describe())
     if not no_serve:
-        serve_app(ctx.app, host, port)
+        serve_app(ctx.app, host, port, with_scheduler=with_scheduler)
 
 
 def _add_plugin_commands(group: click.Group) -> None:

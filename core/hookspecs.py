@@ -138,6 +138,7 @@ def register_commands(cli: click.Group) -> None:
 def register_jobs() -> list[Job]:
     """Return scheduled jobs; core gives each the id ``<board>:<job>``.
 
-    Called on enabled boards when the scheduler starts and whenever a board is
-    enabled or disabled, so a disabled board's jobs do not run.
+    Called on every installed board when the scheduler starts, so switching a board
+    on or off needs no restart: the runner checks the enabled set each time a job
+    comes due and records a disabled board's run as skipped.
     """

@@ -56,3 +56,11 @@ def register_permissions():
         Permission("civil_affairs.enrol", "Enrol households in civil-affairs programmes and set amounts"),
         Permission("civil_affairs.approve_temporary", "Approve temporary assistance up to the town/street limit"),
     ]
+
+
+@hookimpl
+def register_jobs():
+    """Scheduled jobs, from ``jobs.py``."""
+    from .jobs import JOBS
+
+    return list(JOBS)

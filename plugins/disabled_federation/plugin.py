@@ -55,3 +55,11 @@ def register_permissions():
         Permission("disabled_federation.review", "Run the four review steps on cases received by the disabled persons' federation"),
         Permission("disabled_federation.enrol", "Enrol disabled people in federation programmes"),
     ]
+
+
+@hookimpl
+def register_jobs():
+    """Scheduled jobs, from ``jobs.py``."""
+    from .jobs import JOBS
+
+    return list(JOBS)

@@ -56,3 +56,11 @@ def register_permissions():
         Permission("trade_union.review", "Run the four review steps on cases received by the trade union"),
         Permission("trade_union.enrol", "Enrol union members in trade-union programmes"),
     ]
+
+
+@hookimpl
+def register_jobs():
+    """Scheduled jobs, from ``jobs.py``."""
+    from .jobs import JOBS
+
+    return list(JOBS)

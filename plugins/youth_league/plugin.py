@@ -71,3 +71,11 @@ def register_need_types():
     from .programmes import NEED_TYPES
 
     return list(NEED_TYPES)
+
+
+@hookimpl
+def register_jobs():
+    """Scheduled jobs, from ``jobs.py``."""
+    from .jobs import JOBS
+
+    return list(JOBS)
