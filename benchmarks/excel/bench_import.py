@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=120_000)
     parser.add_argument("--database-url")
     parser.add_argument("--keep", action="store_true", help="keep the workbook and database in the temp folder")
+    parser.add_argument("--workbook", type=Path, help="reuse a workbook made by an earlier --keep run")
     parser.add_argument("--generate-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -91,12 +92,13 @@ def main() -> None:
         return
 
     work = Path(tempfile.mkdtemp(prefix="bench_import_"))
-    book = work / f"households_{args.households}.xlsx"
-    started = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--households", str(args.households), "--members", str(args.members),
-                    "--generate-only", str(book)], check=True)
-    print(f"generated {book.name}: {book.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s "
-          f"(not timed below)")
+    book = args.workbook or work / f"households_{args.households}.xlsx"
+    if args.workbook is None:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--households", str(args.households), "--members",
+                        str(args.members), "--generate-only", str(book)], check=True)
+        print(f"generated {book.name}: {book.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s "
+              f"(not timed below)")
 
     from core import migrate
     from core.app import Platform

@@ -134,3 +134,12 @@ def test_cli_refuses_a_legacy_xls(run_cli: Any, tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     result = run_cli("import", "households", str(path))
     assert result.exit_code == 1 and ".xls" in result.output
+
+
+def test_every_excel_endpoint_declares_who_may_open_it(excel_app: Any, client: Any) -> None:
+    from core.web import access_rule
+
+    endpoints = [r.endpoint for r in excel_app.url_map.iter_rules() if r.endpoint.startswith("excel.")]
+    assert len(endpoints) >= 10
+    assert [e for e in endpoints if access_rule(excel_app, e) in (None, ("public",))] == []
+    assert client.get("/dashboard").status_code in (302, 401)  # not logged in: to the login page
