@@ -9,12 +9,12 @@ frequency and whether a grace period (渐退期, S2 Art. 33) applies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Union
 
 from .derived import HouseholdView
 from .findings import ELIGIBLE, ApprovalTier, Benefit, CareNeed, Finding
-from .standards import StandardsInForce, to_fen
+from .standards import StandardsInForce
 
 __all__ = ["Document", "Programme", "EligibilityRule", "BenefitRule", "KINDS"]
 
@@ -84,8 +84,8 @@ class Programme:
         result = self.benefit(view, standards, finding)
         if isinstance(result, Benefit):
             tier, limit = self.approval_for(result, standards)
-            return replace(finding, benefit=result, approval=tier, approval_limit_fen=limit)
-        return replace(finding, care_needs=tuple(result))
+            return finding.with_outcome(result, tier, limit, finding.care_needs)
+        return finding.with_outcome(finding.benefit, finding.approval, finding.approval_limit_fen, tuple(result))
 
     def approval_for(self, benefit: Benefit, standards: StandardsInForce) -> tuple[ApprovalTier | None, int | None]:
         """The first tier whose limit (a standard, in yuan) covers the amount; the last tier otherwise."""
@@ -94,7 +94,7 @@ class Programme:
             amount = benefit.one_off_fen if tier.measure == "one_off" else benefit.monthly_fen
             if tier.limit_key is None:
                 return tier, None
-            limit = to_fen(standards.value(tier.limit_key))
+            limit = standards.fen_int(tier.limit_key)
             chosen = (tier, limit)
             if amount <= limit:
                 return chosen

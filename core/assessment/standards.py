@@ -255,7 +255,7 @@ class StandardsInForce:
     explanation object is shared by every household of the region and area.
     """
 
-    __slots__ = ("table", "region_code", "area", "on", "_records", "_fen", "memo")
+    __slots__ = ("table", "region_code", "area", "on", "_records", "_fen", "_ints", "memo")
 
     def __init__(self, table: StandardTable, region_code: str, area: str, on: dt.date):
         self.table = table
@@ -264,6 +264,7 @@ class StandardsInForce:
         self.on = on
         self._records: dict[str, StandardRecord] = {}
         self._fen: dict[str, Decimal] = {}
+        self._ints: dict[str, int] = {}
         self.memo: dict[Any, Any] = {}
 
     def record(self, key: str) -> StandardRecord:
@@ -282,8 +283,21 @@ class StandardsInForce:
         return found.value
 
     def int_value(self, key: str) -> int:
-        """The value of a count-like standard (ages, days, months) as an ``int``."""
-        return int(self.value(key))
+        """The value of a count-like standard (ages, days, months) as an ``int`` (truncated, as ``int()`` does); cached."""
+        found = self._ints.get(key)
+        if found is None:
+            found = int(self.value(key))
+            self._ints[key] = found
+        return found
+
+    def fen_int(self, key: str) -> int:
+        """A yuan standard as integer fen, rounded half up once (``to_fen(value(key))``); cached."""
+        cache_key = "¥" + key
+        found = self._ints.get(cache_key)
+        if found is None:
+            found = to_fen(self.value(key))
+            self._ints[cache_key] = found
+        return found
 
     def monthly_fen(self, key: str) -> Decimal:
         """A money standard as exact fen per month (yuan/year divided by 12, not rounded)."""
