@@ -245,7 +245,7 @@ def _tables() -> dict[str, Any]:
     return dashboard(db(), current_user, board_names=_board_names(), programme_names=_programme_names())
 
 
-@bp.route("/dashboard")
+@bp.route("/dashboard", endpoint="dashboard")  # the navigation links to excel.dashboard
 @roles(*DASHBOARD_ROLES)
 def dashboard_page():  # type: ignore[no-untyped-def]
     """Cases, coverage, overdue visits, open warnings and money, each as a chart with its numbers."""

@@ -55,3 +55,9 @@ def test_csv_cells_never_start_a_formula(value: str) -> None:
 
     text = Table("t", "t", ["a"], [[value]]).csv().decode("utf-8-sig")
     assert text.splitlines()[1] == "'" + value
+
+
+def test_the_navigation_links_to_imports_and_dashboard(excel_app: Any, client: Any, login: Any) -> None:
+    login("civil")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/dashboard"' in html and 'href="/imports"' in html
