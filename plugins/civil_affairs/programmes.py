@@ -586,16 +586,17 @@ def dibao_facts(view: HouseholdView, std: StandardsInForce) -> DibaoFacts:
 
 def _ages(std: StandardsInForce) -> tuple[int, int, int, int, int]:
     """(elderly, minor, minor cover, adult, full-loss items): count-like standards as ints, once per std."""
-    return std.cached(
-        "civil_affairs.ages",
-        lambda: (
+    found = std.memo.get("civil_affairs.ages")
+    if found is None:  # looked up first: no closure is built on the hot path
+        found = (
             std.int_value(S_ELDERLY_AGE),
             std.int_value(S_MINOR_AGE),
             std.int_value(S_MINOR_COVER_AGE),
             std.int_value(S_ADULT_AGE),
             std.int_value(S_FULL_LOSS),
-        ),
-    )
+        )
+        std.memo["civil_affairs.ages"] = found
+    return found
 
 
 class TekunPerson:
@@ -726,7 +727,10 @@ def tekun_people(view: HouseholdView, std: StandardsInForce) -> tuple[TekunPerso
 
 
 def _dibao_covered(view: HouseholdView, std: StandardsInForce) -> bool:
-    return view.snapshot.enrolled_programmes.__contains__(DIBAO) or dibao_facts(view, std).eligible
+    if DIBAO in view.snapshot.enrolled_programmes:
+        return True
+    facts = view.memo.get(DIBAO)
+    return (facts if facts is not None else dibao_facts(view, std)).eligible
 
 
 def _tekun_subjects(view: HouseholdView, std: StandardsInForce) -> tuple:
@@ -782,7 +786,12 @@ def _finding(key: str, status: str, reasons, **extra) -> Finding:
 
 def _cached_not_eligible(std: StandardsInForce, key: str, template: ReasonTemplate, **params) -> Finding:
     """A not-eligible finding that depends only on the standards: built once per (region, area, day)."""
-    return std.cached((key, template.key), lambda: Finding(key, BOARD, NOT_ELIGIBLE, (template(**params),)))
+    memo_key = (key, template.key)
+    found = std.memo.get(memo_key)
+    if found is None:
+        found = Finding(key, BOARD, NOT_ELIGIBLE, (template(**params),))
+        std.memo[memo_key] = found
+    return found
 
 
 # --- 1. minimum living allowance (城乡低保) -------------------------------------------------------
