@@ -55,6 +55,9 @@ def _default_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "AUTO_MIGRATE": True,
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, so a long form is not lost
+        # Werkzeug refuses a larger upload before spooling it; the Excel import's own
+        # limit (40 MiB) then gives the user a clear message for anything below.
+        "MAX_CONTENT_LENGTH": 41 * 1024 * 1024,
     }
 
 

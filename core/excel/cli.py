@@ -94,4 +94,90 @@ def import_command(ctx: Context, kind: str, file: Path, good_rows_only: bool, re
 
 @click.group("export")
 def export_group() -> None:
-    """Write ledgers, public-notice lists and service-hour records as .xlsx."""
+    """Write ledgers, public-notice lists and service-hour records as .xlsx.
+
+    Every export acts as a named user (``--as``), so the same masking and board
+    limits apply as on the web, and it is recorded in the audit log.
+    """
+
+
+_as_option = click.option("--as", "username", required=True, help="The user the export is made for.")
+_out_option = click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+
+
+def _reader(session: Any, username: str) -> Any:
+    from sqlalchemy import select
+
+    from core.auth import SessionUser
+    from core.models import User
+
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.active:
+        raise click.ClickException(f"没有这个有效用户 (no active user {username!r})")
+    return SessionUser.of(user)
+
+
+def _write_export(ctx: Context, username: str, out_path: Path, what: str, params: dict[str, Any], make: Any) -> None:
+    from core.excel.exporting import record_export
+
+    with ctx.platform.session() as session:
+        reader = _reader(session, username)
+        try:
+            export = make(session, reader)
+        except PermissionError:
+            raise click.ClickException(f"{username} 无权导出 (may not export this)") from None
+        record_export(session, reader, what, params, export.rows, remote_addr="cli")
+        session.commit()  # the audit entry is kept before the file is written
+    out_path.write_bytes(export.data)
+    click.echo(f"{export.rows} rows written to {out_path}" + (" (identifiers masked)" if export.masked else ""))
+
+
+def _board_names(ctx: Context) -> dict[str, str]:
+    return {key: board.info.name_zh for key, board in ctx.platform.boards.installed.items()}
+
+
+@export_group.command("ledger")
+@_as_option
+@_out_option
+@click.option("--board")
+@click.option("--person", "person_id", type=int)
+@click.option("--household", "household_id", type=int)
+@pass_context
+def export_ledger(ctx: Context, username: str, out_path: Path, board: str | None, person_id: int | None,
+                  household_id: int | None) -> None:
+    """The ledger (台账) of a board, a person or a household."""
+    from core.excel.exporting import ledger
+
+    _write_export(ctx, username, out_path, "ledger", dict(board=board, person=person_id, household=household_id),
+                  lambda session, reader: ledger(session, reader, board=board, person_id=person_id,
+                                                 household_id=household_id, since=None, until=None,
+                                                 board_names=_board_names(ctx)))
+
+
+@export_group.command("public-notice")
+@_as_option
+@_out_option
+@click.option("--programme", required=True, help="A programme key, e.g. civil_affairs.dibao.")
+@pass_context
+def export_public_notice(ctx: Context, username: str, out_path: Path, programme: str) -> None:
+    """The public-notice list (公示): name, household size and amount only."""
+    from core.excel.exporting import public_notice
+
+    _write_export(ctx, username, out_path, "public_notice", {"programme": programme},
+                  lambda session, reader: public_notice(session, reader, programme))
+
+
+@export_group.command("service-hours")
+@_as_option
+@_out_option
+@click.option("--board")
+@click.option("--volunteer", "volunteer_id", type=int)
+@pass_context
+def export_service_hours(ctx: Context, username: str, out_path: Path, board: str | None,
+                         volunteer_id: int | None) -> None:
+    """Volunteer service records with hours, and a total per volunteer."""
+    from core.excel.exporting import service_hours
+
+    _write_export(ctx, username, out_path, "service_hours", dict(board=board, volunteer=volunteer_id),
+                  lambda session, reader: service_hours(session, reader, board=board, volunteer_id=volunteer_id,
+                                                        since=None, until=None, board_names=_board_names(ctx)))

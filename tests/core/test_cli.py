@@ -84,3 +84,21 @@ def test_match_solves_a_file_without_the_database(tmp_path) -> None:  # type: ig
 def test_match_a_scope_leaves_a_draft(run) -> None:  # type: ignore[no-untyped-def]
     result = run("match", "--scope", "230602", "--board", "youth_league", "--time-limit", "5")
     assert result.exit_code == 0 and "draft run" in result.output
+
+
+def test_an_export_from_the_cli_is_audited_and_masks_like_the_web(run, tmp_path, database_url) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.db import make_engine, make_session_factory
+    from core.models import AuditEvent
+
+    out = tmp_path / "notice.xlsx"
+    result = run("export", "public-notice", "--as", "civil", "--programme", "civil_affairs.dibao", "--out", str(out))
+    assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        event = session.execute(select(AuditEvent).where(AuditEvent.action == "export")).scalar_one()
+        assert event.object_type == "public_notice" and event.remote_addr == "cli"
+    engine.dispose()
+    refused = CliRunner().invoke(cli, ["export", "ledger", "--as", "nobody", "--out", str(out)])
+    assert refused.exit_code != 0 and "no active user" in refused.output
