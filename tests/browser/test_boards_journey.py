@@ -46,6 +46,6 @@ def test_disabling_a_board_removes_its_menu_item_and_pages_until_reenabled(page,
 def test_the_language_switch_turns_the_page_english(page, live_server) -> None:  # type: ignore[no-untyped-def]
     _log_in(page, live_server, "root")
     page.get_by_role("button", name="English").click()
-    assert page.locator("nav.main-nav").get_by_text("Boards").count() == 1
+    assert page.locator("nav.main-nav").get_by_text("Boards", exact=True).count() == 1
     page.get_by_role("button", name="中文").click()
-    assert page.locator("nav.main-nav").get_by_text("板块").count() == 1
+    assert page.locator("nav.main-nav").get_by_text("板块", exact=True).count() == 1
