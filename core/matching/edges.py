@@ -487,7 +487,8 @@ def build_edges(encoded: EncodedInstance, *, chunk: int = 2048) -> Edges:
         offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
         while pieces:
             r_idx, v_idx, km, profit = pieces.pop()
-            first = np.searchsorted(r_idx, r_idx, side="left")
+            starts = np.flatnonzero(np.r_[True, r_idx[1:] != r_idx[:-1]])
+            first = np.repeat(starts, np.diff(np.r_[starts, len(r_idx)]))
             pos = offsets[r_idx] + (np.arange(len(r_idx)) - first)
             r_all[pos], v_all[pos], km_all[pos], profit_all[pos] = r_idx, v_idx, km, profit
     return Edges(r_all, v_all, km_all, profit_all)
