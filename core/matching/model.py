@@ -691,7 +691,7 @@ def solve_edges(encoded: EncodedInstance, edges: Edges, *, time_limit_s: float,
     lp = solve_lp(encoded, edges, deadline=started + LP_TIME_SHARE * time_limit_s)
     # The neighbourhood models get at least a tenth of the time limit, even when
     # building the pairs and the LP used it all (a large instance's first plan).
-    started = min(started, time.perf_counter() - (1 - MIN_REPAIR_SHARE) * time_limit_s)
+    started = max(started, time.perf_counter() - (1 - MIN_REPAIR_SHARE) * time_limit_s)
     solution = repair_half_served(encoded, edges, lp, time_limit_s=time_limit_s, started=started)
     solution.lp = {"rounds": lp.rounds, "flow_edges": lp.active_edges, "flow_gain": lp.flow_gain,
                    "dual_bound": lp.dual_bound}
