@@ -556,3 +556,5 @@ from core.matchruns import models as _matchruns_models  # noqa: E402,F401
 from core.volunteering import models as _volunteering_models  # noqa: E402,F401
 from core.excel import models as _excel_models  # noqa: E402,F401
 from core.scheduler import models as _scheduler_models  # noqa: E402,F401
+from core import security_models as _security_models  # noqa: E402,F401
+from core.funds import models as _funds_models  # noqa: E402,F401
