@@ -11,14 +11,17 @@ from flask_babel import gettext, lazy_gettext
 from core.assessment import *  # noqa: F403 - the engine's public names are part of this surface
 from core.assessment import __all__ as _assessment_names
 from core.board_pages import board_blueprint
-from core.boards import BoardInfo, Job, MenuItem, NeedType, Permission, Skill
+from core.boards import BoardInfo, FundSource, Job, MenuItem, NeedType, Permission, Skill
 from core.hookspecs import hookimpl
+from core.scheduler.board_jobs import common_jobs
 from core.scheduler.context import JobContext
 
 __all__ = [
     "hookimpl",
     "board_blueprint",
+    "common_jobs",
     "BoardInfo",
+    "FundSource",
     "Job",
     "JobContext",
     "MenuItem",

@@ -1,14 +1,15 @@
 """市民政局's scheduled jobs (ids ``civil_affairs:<job>``), registered through ``register_jobs``.
 
-Each job receives a ``core.api.JobContext``; the checks it runs are core's
-(``ctx.checks``) for this board's own cases. Times are Daqing time.
+Besides the jobs every board runs (``core.api.common_jobs``), civil affairs watches
+grace periods and the price-linked subsidy. Each job receives a
+``core.api.JobContext``; times are Daqing time.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from core.api import Job
+from core.api import Job, common_jobs
 
 # Standard keys of this board (the same keys as programmes.py / standards.py).
 S_CPI = "civil_affairs.cpi_yoy"
@@ -19,25 +20,10 @@ COVERED = ("civil_affairs.dibao", "civil_affairs.dibao_single_person", "civil_af
 PRICE = "civil_affairs.price_subsidy"
 
 
-def re_evaluation_due(ctx: Any) -> str:
-    """Re-assess cases whose review date has come (S2 Art. 31); flag, never remove."""
-    return ctx.checks.re_evaluations_due()
-
-
-def deadlines(ctx: Any) -> str:
-    """Time limits about to end or passed (written notice ≤ 3 working days, S2 Art. 21; review, S2 Art. 22)."""
-    return ctx.checks.deadlines()
-
-
 def grace_periods(ctx: Any) -> str:
     """Grace periods (渐退期, S2 Art. 33) and enrolments (e.g. rigid-expenditure identification,
     12 months) ending within 30 days."""
     return f"{ctx.checks.grace_periods_expiring()}; {ctx.checks.identifications_expiring()}"
-
-
-def visit_cadence(ctx: Any) -> str:
-    """Overdue visits of this board's care needs (special-hardship elderly: at least monthly)."""
-    return ctx.checks.visit_cadence()
 
 
 def price_subsidy(ctx: Any) -> str:
@@ -60,14 +46,10 @@ def price_subsidy(ctx: Any) -> str:
 
 
 JOBS = [
-    Job("re_evaluation_due", re_evaluation_due, trigger="cron", trigger_args={"hour": 5, "minute": 0},
-        description="Re-assess dibao and 特困 cases whose review date has come"),
-    Job("deadlines", deadlines, trigger="cron", trigger_args={"hour": 5, "minute": 30},
-        description="Written-notice and review time limits about to be missed"),
+    *common_jobs(visits="Overdue visits of civil-affairs care needs (special-hardship elderly at least monthly)",
+                 identifications=False),
     Job("grace_periods", grace_periods, trigger="cron", trigger_args={"hour": 5, "minute": 40},
         description="Grace periods and identifications expiring within 30 days"),
-    Job("visit_cadence", visit_cadence, trigger="cron", trigger_args={"hour": 6, "minute": 10},
-        description="Overdue visits of civil-affairs care needs"),
     # daily, so a CPI entered mid-month is acted on the next morning; warnings are per month
     Job("price_subsidy", price_subsidy, trigger="cron", trigger_args={"hour": 5, "minute": 50},
         description="Price-linked subsidy triggered by the month's CPI"),

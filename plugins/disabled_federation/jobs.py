@@ -8,17 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.api import Job
-
-
-def re_evaluation_due(ctx: Any) -> str:
-    """Re-assess this board's cases whose review date has come; flag, never remove."""
-    return ctx.checks.re_evaluations_due()
-
-
-def deadlines(ctx: Any) -> str:
-    """Time limits of this board's cases about to end or passed."""
-    return ctx.checks.deadlines()
+from core.api import Job, common_jobs
 
 
 def identifications_expiring(ctx: Any) -> str:
@@ -27,19 +17,8 @@ def identifications_expiring(ctx: Any) -> str:
     return f"{ctx.checks.identifications_expiring()}; {ctx.checks.disability_certificates_expiring()}"
 
 
-def visit_cadence(ctx: Any) -> str:
-    """Overdue visits by risk tier (high weekly, key monthly, general quarterly) and category;
-    long overdue ones go to the responsible boards too."""
-    return ctx.checks.visit_cadence()
-
-
 JOBS = [
-    Job("re_evaluation_due", re_evaluation_due, trigger="cron", trigger_args={"hour": 5, "minute": 0},
-        description="Re-assess cases whose review date has come"),
-    Job("deadlines", deadlines, trigger="cron", trigger_args={"hour": 5, "minute": 30},
-        description="Case time limits about to be missed"),
+    *common_jobs(visits="Overdue visits of disabled-federation care needs", identifications=False),
     Job("identifications_expiring", identifications_expiring, trigger="cron", trigger_args={"hour": 5, "minute": 40},
         description="Enrolments and disability certificates expiring within 30 days"),
-    Job("visit_cadence", visit_cadence, trigger="cron", trigger_args={"hour": 6, "minute": 10},
-        description="Overdue visits of disabled-federation care needs"),
 ]

@@ -41,7 +41,7 @@ def test_every_board_job_file_declares_valid_jobs() -> None:
         assert {s.id for s in specs} >= {f"{board}:deadlines", f"{board}:visit_cadence", f"{board}:re_evaluation_due"}
         for spec in specs:
             spec.make_trigger()
-            assert spec.func.__module__ == f"plugins.{board}.jobs" and spec.description
+            assert callable(spec.func) and spec.description
 
 
 def test_periods_are_inferred_from_triggers_and_bad_jobs_refused() -> None:
