@@ -481,8 +481,7 @@ def greedy_fill(encoded: EncodedInstance, edges: Edges, chosen: np.ndarray) -> n
 # Neighbourhoods grow (pairs with a small reduced cost first) until proven or out
 # of time; the best plan and the lowest bound over all attempts are kept.
 
-CLOSURE_EDGES = 5_000        # seeds' components this small are solved whole, exactly, at once
-LARGE_CLOSURE_EDGES = 150_000  # ... and up to this size as the last attempt
+LARGE_CLOSURE_EDGES = 150_000  # seeds' components up to this size are solved whole, exactly
 NEIGHBOURHOOD_EDGES = (4_000, 20_000)   # growing neighbourhoods, by pairs inside
 REDUCED_COST_STEPS = (0, 4, 16, 64, 256, None)
 
@@ -593,12 +592,13 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
 
     in_r, in_v = seeds_marked()
     closure = (in_r, in_v) if _closure(edges, in_r, in_v, LARGE_CLOSURE_EDGES) else None
-    if closure is not None and np.count_nonzero(in_r[edges.r] & in_v[edges.v]) <= CLOSURE_EDGES:
+    if closure is not None:
+        # Whole components (no boundary: R and F are the exact model), as long as
+        # they are small enough for CP-SAT; on 2000x3000 this proves the optimum in
+        # about 7 s, where neighbourhoods first only cost time.
         attempts = [closure]
     else:
         attempts = [_neighbourhood(edges, slack, *seeds_marked(), cap) for cap in NEIGHBOURHOOD_EDGES]
-        if closure is not None:
-            attempts.append(closure)
     report: list[dict] = []
     for number, (in_r, in_v) in enumerate(attempts):
         left = time_limit_s - (time.perf_counter() - started)
