@@ -12,17 +12,16 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import assessing
+from core import access, assessing
 from core import assessment as engine
-from core.idnumber import mask_id_number, mask_phone
 from core.models import AuditEvent, Household
 from core.web import db, locale_code, platform, roles
 
 bp = Blueprint("households", __name__)
 
 STAFF = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
-# Roles whose work needs the full ID and phone number (domain-rules §12.6: masked by default).
-SEES_FULL_IDENTIFIERS = ("admin", "board_staff")
+# Which roles see full ID and phone numbers, income and the assessment: core.access.FIELD_SETS
+# (domain-rules §12.6: masked by default).
 EXAMPLE = Path(__file__).resolve().parent / "data" / "household.example.json"
 
 
@@ -62,6 +61,9 @@ def household(household_id: int):  # type: ignore[no-untyped-def]
     record = session.get(Household, household_id)
     if record is None:
         abort(404)
+    viewer = access.Viewer.current()
+    if not access.can_read_household(session, viewer, record):
+        access.deny(session, viewer, "household", household_id, "outside the viewer's region")
     on = _day(request.args.get("on"))
     session.add(AuditEvent(user_id=current_user.id, action="read_household", object_type="household",
                            object_id=str(household_id), reason=request.args.get("why", "household page"),
@@ -69,18 +71,19 @@ def household(household_id: int):  # type: ignore[no-untyped-def]
     session.commit()
     error = None
     rows: list[dict[str, Any]] = []
-    try:
-        rows = findings_view(assessing.assess_household(session, platform().boards, household_id, on), locale_code())
-    except (engine.MissingStandard, engine.SnapshotError) as exc:
-        error = str(exc)
-    full = current_user.role in SEES_FULL_IDENTIFIERS
-    members = [{
-        "person": p,
-        "id_number": p.id_number if full else mask_id_number(p.id_number),
-        "phone": p.phone if full else mask_phone(p.phone),
-    } for p in record.members]
+    # the role's field set (core.access.FIELD_SETS): identifiers masked unless needed,
+    # the income-based assessment only for roles that work with it
+    show_assessment = access.may_see(viewer, "assessment")
+    if show_assessment:
+        try:
+            rows = findings_view(assessing.assess_household(session, platform().boards, household_id, on),
+                                 locale_code())
+        except (engine.MissingStandard, engine.SnapshotError) as exc:
+            error = str(exc)
+    members = [access.person_fields(viewer, p) for p in record.members]
     return render_template("households/household.html", household=record, members=members, rows=rows, on=on,
-                           error=error, names=_programme_names())
+                           error=error, names=_programme_names(), show_assessment=show_assessment,
+                           **_consent_context(session, viewer, record))
 
 
 @bp.route("/assess", methods=["GET", "POST"])
@@ -117,6 +120,12 @@ def api_household_assessment(household_id: int):  # type: ignore[no-untyped-def]
     session = db()
     if session.get(Household, household_id) is None:
         return _api_error(_("No such household."), 404)
+    viewer = access.Viewer.current()
+    if not access.can_read_household(session, viewer, household_id) or not access.may_see(viewer, "assessment"):
+        access.log(session, viewer, "denied_read", "household", household_id, "assessment API out of scope",
+                   request.remote_addr)
+        session.commit()
+        return _api_error(_("No such household."), 404)
     on = _day(request.args.get("on"))
     session.add(AuditEvent(user_id=current_user.id, action="read_household", object_type="household",
                            object_id=str(household_id), reason="assessment API", remote_addr=request.remote_addr))
@@ -144,6 +153,15 @@ def api_what_if():  # type: ignore[no-untyped-def]
     except engine.MissingStandard as exc:
         return _api_error(str(exc), 422)
     return jsonify(result.to_json())
+
+
+def _consent_context(session: Any, viewer: access.Viewer, household: Household) -> dict[str, Any]:
+    """The consent section of the household page (core.privacy), when that module is present."""
+    try:
+        from core.privacy import consent
+    except ImportError:  # pragma: no cover - the privacy package is part of core
+        return {}
+    return consent.household_context(session, viewer, household)
 
 
 def init_app(app: Any) -> None:

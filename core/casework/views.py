@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import access
 from core.casework import calendar as cal
 from core.casework import ledger
 from core.casework import services as cw
@@ -113,12 +114,8 @@ def _casework_helpers() -> dict[str, Any]:
 
 
 def _may_read(case: Case) -> bool:
-    if current_user.role in ("admin", "reviewer", "auditor"):
-        return True
-    if current_user.role in BOARD_ROLES:
-        return current_user.board in {case.owner_board, *cw.responsible_boards(case)} or any(
-            r.to_board == current_user.board for r in cw.referrals_for(db(), case.id))
-    return False
+    # one definition of "may read" for every surface: core.access (role, board, region)
+    return access.can_read_case(db(), access.Viewer.current(), case)
 
 
 def _case_or_404(case_id: int) -> Case:
@@ -126,7 +123,9 @@ def _case_or_404(case_id: int) -> Case:
     if case is None:
         abort(404)
     if not _may_read(case):
-        abort(403)
+        # audited as denied_read; the status is access.DENIED_CASE_STATUS
+        access.deny(db(), access.Viewer.current(), "care_case", case_id, "other board or region",
+                    status=access.DENIED_CASE_STATUS)
     return case
 
 
@@ -160,6 +159,9 @@ def queue():  # type: ignore[no-untyped-def]
         abort(404)
     on = today()
     queues = cw.board_queue(db(), board, on)
+    # the board's queue, narrowed to the viewer's region (core.access)
+    visible = access.readable_case_ids(db(), access.Viewer.current(), {c.id for q in queues.values() for c in q if c})
+    queues = {key: [c for c in q if c is not None and c.id in visible] for key, q in queues.items()}
     details = {d.case_id: d for d in db().execute(select(CaseDetail)).scalars()} if any(queues.values()) else {}
     return render_template("casework/queue.html", board=board, boards=boards, queues=queues, details=details,
                            labels=_queue_labels(), on=on)
@@ -650,7 +652,10 @@ def api_open_case():  # type: ignore[no-untyped-def]
 @api.route("/cases/<int:case_id>")
 @roles(*READ_ROLES)
 def api_case(case_id: int):  # type: ignore[no-untyped-def]
-    return jsonify(case_json(_case_or_404(case_id)))
+    case = _case_or_404(case_id)
+    access.log(db(), current_user, "read_case", "care_case", case.id, "case API", request.remote_addr)
+    db().commit()
+    return jsonify(case_json(case))
 
 
 @api.route("/cases/<int:case_id>/<action>", methods=["POST"])

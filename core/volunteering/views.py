@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import access
 from core.idnumber import mask_id_number, mask_phone
 from core.models import Assignment, Volunteer
 from core.volunteering import services as S
@@ -299,7 +300,8 @@ def _managed(volunteer_id: int) -> Volunteer:
     """A volunteer of the coordinator's board (any for administrators), else 404 and audited."""
     session = db()
     volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None or not S.may_manage(current_user.role, current_user.board, volunteer):
+    if volunteer is None or not S.may_manage(current_user.role, current_user.board, volunteer) \
+            or not access.can_read_volunteer(session, access.Viewer.current(), volunteer):
         S.audit(session, current_user.id, "denied_read", "volunteer", volunteer_id, "other board or missing",
                 request.remote_addr)
         session.commit()
@@ -318,6 +320,10 @@ def volunteers():  # type: ignore[no-untyped-def]
                              board=args.get("board") or None, region_code=args.get("region") or None,
                              skill=args.get("skill") or None, state=args.get("state") or None,
                              check_expiring_days=expiring)
+    # narrowed to the coordinator's board and region by the one scoping layer (core.access)
+    visible = set(session.execute(access.scope_volunteers(
+        select(Volunteer.id).where(Volunteer.id.in_([r.volunteer.id for r in rows])), access.Viewer.current())).scalars())
+    rows = [r for r in rows if r.volunteer.id in visible]
     return render_template("volunteering/volunteers.html", rows=rows, args=args, care_boards=CARE_BOARDS,
                            states=list(S.STATE_TRANSITIONS), today=today)
 
