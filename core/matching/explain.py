@@ -15,7 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from .edges import RULE_NAMES, EncodedInstance, Edges, RuleFailure, distance_km, pair_failures, pair_profit
+from scipy.spatial import cKDTree
+
+from .edges import (RULE_NAMES, EncodedInstance, Edges, RuleFailure, _chord, distance_km, pair_failures,
+                    pair_profit)
 from .instance import Instance, Plan, Unassigned
 
 RULE_LABELS = {
@@ -28,6 +31,7 @@ RULE_LABELS = {
     7: "排除名单 (exclusion list)",
 }
 TAKEN_BY_LIMIT = 5  # volunteers named in a capacity_taken detail
+EXPLAIN_CHUNK = 256  # recipients per spatial query in the no_feasible_volunteer pass
 
 
 def explanation_radius_km(instance: Instance) -> float:
@@ -37,12 +41,35 @@ def explanation_radius_km(instance: Instance) -> float:
 
 def _no_feasible(encoded: EncodedInstance, recipients: np.ndarray) -> dict[int, Unassigned]:
     """Explain recipients with fewer allowed volunteers than they need, in one vectorised pass."""
+    out: dict[int, Unassigned] = {}
+    if encoded.n_volunteers == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return _no_feasible_chunk(encoded, recipients, empty, np.zeros(0), np.zeros(0, dtype=np.uint8), empty)
+    radius = explanation_radius_km(encoded.instance)
+    v_tree = cKDTree(encoded._v_xyz)
+    # Recipients in chunks, against one volunteer tree: memory stays bounded even
+    # when thousands of recipients each have tens of thousands of volunteers within
+    # 2 x max_km (50k x 75k), and the answer is the same pair set as one query.
+    for start in range(0, len(recipients), EXPLAIN_CHUNK):
+        chunk = np.sort(recipients[start:start + EXPLAIN_CHUNK])
+        found = cKDTree(encoded._r_xyz[chunk]).sparse_distance_matrix(v_tree, _chord(radius), output_type="ndarray")
+        r_idx = chunk[found["i"]].astype(np.int64)
+        v_idx = found["j"].astype(np.int64)
+        km = encoded.distances(r_idx, v_idx)
+        keep = km <= radius
+        r_idx, v_idx, km = r_idx[keep], v_idx[keep], km[keep]
+        masks = encoded.failure_masks(r_idx, v_idx, km)
+        order = np.lexsort((km, r_idx))
+        out.update(_no_feasible_chunk(encoded, chunk, v_idx[order], km[order], masks[order], r_idx[order]))
+    return out
+
+
+def _no_feasible_chunk(encoded: EncodedInstance, recipients: np.ndarray, v_idx: np.ndarray, km: np.ndarray,
+                       masks: np.ndarray, r_idx: np.ndarray | None = None) -> dict[int, Unassigned]:
     instance = encoded.instance
     radius = explanation_radius_km(instance)
-    r_idx, v_idx, km = encoded.pairs_within(radius, recipient_subset=recipients)
-    masks = encoded.failure_masks(r_idx, v_idx, km)
-    order = np.lexsort((km, r_idx))
-    r_idx, v_idx, km, masks = r_idx[order], v_idx[order], km[order], masks[order]
+    if r_idx is None:
+        r_idx = np.zeros(0, dtype=np.int64)
     starts = np.searchsorted(r_idx, recipients, side="left")
     ends = np.searchsorted(r_idx, recipients, side="right")
     out = {}

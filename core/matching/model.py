@@ -1,20 +1,21 @@
-"""Instance -> plan: decomposition, an exact min-cost flow, and CP-SAT for teams.
+"""Instance -> plan: an LP-exact min-cost flow with a dual certificate, and CP-SAT
+around the teams the flow half-serves.
 
-How the optimum is proven (spec "Objective"):
+How the optimum is proven (spec "Objective"; details in docs/matching.md):
 
 1. Every allowed pair gets a *unit gain*, doubled to stay integral: a single
    recipient's pair earns ``2 * (value + profit)``; each of a team's two pairs
    earns ``value + 2 * profit`` (half the team's value each).
-2. One min-cost flow (source -> volunteer [capacity] -> recipient [1 per pair]
-   -> sink [volunteers_needed], plus a free source -> sink bypass) maximises the
-   total gain.  Any valid plan is a flow with the same gain, so half the flow's
-   gain bounds the optimum from above; for recipients without teams it *is* the
-   optimum (a capacitated b-matching).
-3. Connected components of the allowed-pair graph are independent.  A component
-   whose flow serves every team fully or not at all is solved exactly.  The
-   others (a team half-served, or a coordinator's pinned pair) go to CP-SAT,
-   warm-started from the flow with half-served teams dropped, with the flow's
-   gain as a bound.
+2. A min-cost circulation (source -> volunteer [capacity] -> recipient [1 per
+   pair] -> sink [volunteers_needed] -> source) maximises the total gain; it is
+   the LP relaxation, exact without teams.  It is solved on each recipient's
+   best pairs and certified over *all* pairs by duals u, w >= 0: by weak duality
+   D(u, w) bounds twice the optimum whatever the duals, and D equals the flow's
+   gain exactly when no left-out pair could improve it.
+3. Teams the flow serves with one volunteer are repaired by CP-SAT on small
+   neighbourhoods (or their whole components when small): a plan model with
+   the rest fixed, and a relaxation of the penalty ``D - 2 * objective`` that
+   lowers the bound.  ``optimal`` only when bound == objective.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ def prune_edges(encoded: EncodedInstance, edges: Edges, keep_keys: np.ndarray) -
     keep = edge_totals(encoded, edges) > 0
     if len(keep_keys):
         keep |= encoded._member(keep_keys, encoded.pair_keys(edges.r, edges.v))
+    if keep.all():
+        return edges          # no copy of tens of millions of pairs
     return edges.subset(keep)
 
 
