@@ -487,6 +487,7 @@ def greedy_fill(encoded: EncodedInstance, edges: Edges, chosen: np.ndarray) -> n
 LARGE_CLOSURE_EDGES = 150_000  # seeds' components up to this size are solved whole, exactly
 NEIGHBOURHOOD_EDGES = (4_000, 20_000)   # growing neighbourhoods, by pairs inside
 REDUCED_COST_STEPS = (0, 4, 16, 64, 256, None)
+TEAMS_INSIDE = True   # a team reached by a neighbourhood brings all its volunteers
 
 
 def _closure(edges: Edges, in_r: np.ndarray, in_v: np.ndarray, max_edges: int) -> bool:
@@ -506,9 +507,11 @@ def _closure(edges: Edges, in_r: np.ndarray, in_v: np.ndarray, max_edges: int) -
 
 
 def _neighbourhood(edges: Edges, slack: np.ndarray, in_r: np.ndarray, in_v: np.ndarray,
-                   max_edges: int) -> tuple[np.ndarray, np.ndarray]:
+                   max_edges: int, team_pairs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Grow the marked nodes breadth-first, over pairs of small reduced cost first,
     while at most ``max_edges`` pairs lie inside (a round that overshoots is undone)."""
+    if team_pairs is not None:
+        team_r, team_v = edges.r[team_pairs], edges.v[team_pairs]
     deg_r = np.bincount(edges.r, minlength=len(in_r))
     deg_v = np.bincount(edges.v, minlength=len(in_v))
 
@@ -522,6 +525,8 @@ def _neighbourhood(edges: Edges, slack: np.ndarray, in_r: np.ndarray, in_v: np.n
             rr, vv = in_r.copy(), in_v.copy()
             rr[pr[vv[pv]]] = True
             vv[pv[rr[pr]]] = True
+            if team_pairs is not None:   # teams inside keep their all-or-nothing rule in R
+                vv[team_v[rr[team_r]]] = True
             if np.array_equal(rr, in_r) and np.array_equal(vv, in_v):
                 break                                   # closed under this reduced cost
             if size(rr, vv) > max_edges:
@@ -601,7 +606,8 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
         # about 7 s, where neighbourhoods first only cost time.
         attempts = [closure]
     else:
-        attempts = [_neighbourhood(edges, slack, *seeds_marked(), cap) for cap in NEIGHBOURHOOD_EDGES]
+        team_pairs = np.flatnonzero(encoded.r_needed[edges.r] == 2) if TEAMS_INSIDE else None
+        attempts = [_neighbourhood(edges, slack, *seeds_marked(), cap, team_pairs) for cap in NEIGHBOURHOOD_EDGES]
     report: list[dict] = []
     for number, (in_r, in_v) in enumerate(attempts):
         left = time_limit_s - (time.perf_counter() - started)
@@ -671,6 +677,7 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
                            "flow_bound": c_n // 2, "seconds": round(time.perf_counter() - attempt_started - spent, 2),
                            "bound": (c_n if r_bound is None else min(c_n, r_bound)) // 2})
         gain = int(gains[plan].sum())
+        log.debug("team attempt %d: plan %d (doubled), bound %d, LP %d", number, gain, bound, lp.dual_bound)
         if gain > best_gain:
             best, best_gain = plan, gain
         best_bound = min(best_bound, bound)
