@@ -52,7 +52,6 @@ from core.volunteering.models import (
     AssignmentEvent,
     Concern,
     Notification,
-    RecipientConsent,
     Visit,
     VolunteerBackgroundCheck,
     VolunteerCertification,
@@ -161,16 +160,16 @@ def has_guardian_consent(session: Session, volunteer: Volunteer, on_date: dt.dat
     return row is not None
 
 
-def recipient_consent_in_force(session: Session, person_id: int, on_date: dt.date) -> bool:
-    """A guardian's separate consent to show the child's data to the volunteer (PIPL Art. 31)."""
-    row = session.execute(
-        select(RecipientConsent.id).where(
-            RecipientConsent.person_id == person_id,
-            RecipientConsent.given_on <= on_date,
-            or_(RecipientConsent.withdrawn_on.is_(None), RecipientConsent.withdrawn_on > on_date),
-        )
-    ).first()
-    return row is not None
+def recipient_consent_in_force(session: Session, person_id: int, on_date: dt.date, *, child: bool = True) -> bool:
+    """The separate consent to show the recipient's data to the volunteer (PIPL Art. 23, 29-31).
+
+    The one source of truth is core.privacy's ``consent`` table (kind
+    ``share_with_volunteers``): a child needs one in force (a guardian's under 14); an
+    adult is shared with unless they withdrew it, which stops the sharing at once.
+    """
+    from core.privacy.consent import shares_with_volunteers
+
+    return shares_with_volunteers(session, person_id, on_date, child=child)
 
 
 def ineligibility(session: Session, volunteer: Volunteer, need: Need, on_date: dt.date) -> list[str]:
@@ -330,7 +329,7 @@ def assignment_card(session: Session, assignment: Assignment, on_date: dt.date) 
     # domain-rules §12.6: no child data without guardian consent and a completed check.
     withheld = child and not (
         recipient_consent_in_force(session, person.id, on_date) and eligible_for_child_facing(volunteer, on_date)
-    )
+    ) or not child and not recipient_consent_in_force(session, person.id, on_date, child=False)
     previous = last_visit(session, assignment.id)
     due = next_visit_due(assignment, previous)
     region_code = household.region_code if household else None
@@ -783,12 +782,12 @@ def record_guardian_consent(session: Session, volunteer: Volunteer, guardian_nam
 
 
 def record_recipient_consent(session: Session, person_id: int, guardian_name: str, given_on: dt.date,
-                             actor_id: int | None) -> RecipientConsent:
-    row = RecipientConsent(person_id=person_id, guardian_name=guardian_name.strip(), given_on=given_on,
-                           recorded_by=actor_id)
-    session.add(row)
-    session.flush()
-    return row
+                             actor_id: int | None) -> Any:
+    """A guardian's consent to share a child's data with the volunteer: a ``consent`` row."""
+    from core.privacy.consent import give
+
+    return give(session, actor_id, session.get(Person, person_id), "share_with_volunteers", given_on=given_on,
+                given_by="guardian", guardian_name=guardian_name)
 
 
 def insurance_valid(session: Session, volunteer_id: int, on_date: dt.date) -> bool:
