@@ -29,7 +29,7 @@ from core.casework.models import (
     TimeLimit,
 )
 from core.idnumber import mask_id_number
-from core.models import AuditEvent, Case, CARE_CATEGORIES, Region, User
+from core.models import Assignment, AuditEvent, Case, CARE_CATEGORIES, Region, User
 from core.web import db, enabled_boards, locale_code, platform, roles
 
 bp = Blueprint("casework", __name__)
@@ -225,7 +225,30 @@ def case_page(case_id: int):  # type: ignore[no-untyped-def]
         care_categories=CARE_CATEGORIES,
         removal_grounds=cw.REMOVAL_GROUNDS,
         impact_levels=cw.IMPACT_LEVELS,
+        care_notes=_care_notes(session, case),
     )
+
+
+def _care_notes(session: Any, case: Case) -> list[dict[str, Any]]:
+    """The care boards' visit notes and concerns for the case's care needs, each shown only
+    to whom core.access.may_see_care_notes allows (psychological risk: the care board, admins,
+    an assistance board named responsible)."""
+    from core.models import Need
+    from core.volunteering.models import Concern, Visit
+
+    viewer = access.Viewer.current()
+    needs = list(session.execute(select(Need).where(Need.case_id == case.id)).scalars())
+    shown: list[dict[str, Any]] = []
+    for need in needs:
+        if not access.may_see_care_notes(session, viewer, case.id, need.board):
+            continue
+        visits = session.execute(select(Visit).join(Assignment, Assignment.id == Visit.assignment_id)
+                                 .where(Assignment.need_id == need.id).order_by(Visit.visited_on)).scalars().all()
+        concerns = session.execute(select(Concern).join(Assignment, Assignment.id == Concern.assignment_id)
+                                   .where(Assignment.need_id == need.id).order_by(Concern.raised_at)).scalars().all()
+        if visits or concerns:
+            shown.append({"need": need, "visits": visits, "concerns": concerns})
+    return shown
 
 
 # -- intake -------------------------------------------------------------------------------------------
