@@ -180,6 +180,7 @@ _NAV = (
     (_l("Standards"), "core.standards", STAFF_ROLES),
     (_l("Calendar"), "casework.calendar_page", ("admin",)),
     (_l("Scheduled jobs"), "scheduler.jobs", ("admin",)),
+    (_l("Access log"), "privacy.audit", ("admin", "auditor")),
 )
 
 
