@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 BoardKind = Literal["assistance", "care"]
+FundSourceKind = Literal["donation", "appeal", "allocation", "reserve"]
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,19 @@ class Job:
     trigger: str = "cron"  # an APScheduler trigger alias
     trigger_args: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+
+
+@dataclass(frozen=True)
+class FundSource:
+    """Where money of the scheme comes from: a donation drive, a public appeal, a budget
+    allocation or a town's reserve fund (备用金). Funds are opened against a source."""
+
+    key: str  # "<board>.<source>": "civil_affairs.one_day_charity"
+    name_zh: str
+    name_en: str
+    kind: FundSourceKind
+    description_zh: str = ""
+    description_en: str = ""
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale.startswith("en") else self.name_zh

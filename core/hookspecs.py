@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
     import click
     from flask import Blueprint
 
-    from core.boards import BoardInfo, Job, MenuItem, NeedType, Permission, Skill
+    from core.boards import BoardInfo, FundSource, Job, MenuItem, NeedType, Permission, Skill
 
 hookspec = pluggy.HookspecMarker("carematch")
 hookimpl = pluggy.HookimplMarker("carematch")
@@ -141,4 +141,18 @@ def register_jobs() -> list[Job]:
     Called on every installed board when the scheduler starts, so switching a board
     on or off needs no restart: the runner checks the enabled set each time a job
     comes due and records a disabled board's run as skipped.
+    """
+
+
+# --- funds ------------------------------------------------------------------------
+
+
+@hookspec
+def register_fund_sources() -> list[FundSource]:
+    """Return the fund sources this board brings to the scheme (``core.api.FundSource``).
+
+    Called on every installed board when the funds pages, the funds CLI or the funds API
+    synchronise the ``fund_source`` table, so a disabled board's sources and funds stay
+    listed (read-only: no income, no payment). Keys are ``<board>.<source>``; a source
+    is never deleted once stored, only described again.
     """

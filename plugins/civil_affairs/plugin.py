@@ -64,3 +64,11 @@ def register_jobs():
     from .jobs import JOBS
 
     return list(JOBS)
+
+
+@hookimpl
+def register_fund_sources():
+    """Fund sources, from ``funds.py``."""
+    from .funds import FUND_SOURCES
+
+    return list(FUND_SOURCES)

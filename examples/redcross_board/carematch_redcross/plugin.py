@@ -4,7 +4,7 @@ A third-party board: it lives outside CareMatch and reaches core only through
 ``core.api``, exactly as the five built-in boards do.
 """
 
-from core.api import BoardInfo, Permission, board_blueprint, hookimpl
+from core.api import BoardInfo, FundSource, Permission, board_blueprint, hookimpl
 
 INFO = BoardInfo(
     key="redcross",
@@ -36,3 +36,11 @@ def register_blueprints():
 def register_permissions():
     """What Red Cross staff may be allowed to do."""
     return [Permission("redcross.record_appeal", "Record a public appeal and the donations it raised")]
+
+
+@hookimpl
+def register_fund_sources():
+    """The Red Cross public appeal (社会募捐): its donations are recorded in the funds pages."""
+    return [FundSource("redcross.public_appeal", "红十字会社会募捐", "Red Cross public appeal", "appeal",
+                       "红十字会开展的社会募捐, 所筹善款按计划列入关爱救助资金",
+                       "the Red Cross public appeal; its proceeds join the care-and-assistance funds as planned")]
