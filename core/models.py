@@ -559,3 +559,4 @@ from core.scheduler import models as _scheduler_models  # noqa: E402,F401
 from core import security_models as _security_models  # noqa: E402,F401
 from core.funds import models as _funds_models  # noqa: E402,F401
 from core.privacy import models as _privacy_models  # noqa: E402,F401
+from core.funds import models as _funds_models  # noqa: E402,F401

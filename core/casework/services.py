@@ -896,8 +896,10 @@ def _end_measure(session: Session, actor: Actor, case: Case, measure: PlanMeasur
                   data={"measure_id": measure.id, "end_month": measure.end_month.isoformat()})
 
 
-def record_payment(session: Session, actor: Actor, measure_id: int, *, month: dt.date, amount_fen: int) -> None:
-    """A payment of a material measure for one month, entered in the ledger."""
+def record_payment(session: Session, actor: Actor, measure_id: int, *, month: dt.date, amount_fen: int,
+                   fund_id: int | None = None) -> None:
+    """A payment of a material measure for one month, entered in the ledger; with ``fund_id``
+    it is drawn from that fund (refused, and nothing recorded, when the fund does not allow it)."""
     measure, case = _measure_for(session, actor, measure_id)
     if measure.kind != "material":
         raise TransitionError("关爱措施没有发放金额", "a care measure has no payments")
@@ -905,9 +907,18 @@ def record_payment(session: Session, actor: Actor, measure_id: int, *, month: dt
     if measure.start_month and month < measure.start_month:
         raise TransitionError(f"发放月份早于起始月 {measure.start_month:%Y-%m}",
                               f"payment month is before the start month {measure.start_month:%Y-%m}")
+    data: dict[str, Any] = {"measure_id": measure.id, "month": month.isoformat()}
+    if fund_id is not None:
+        from core.funds.services import FundError, pay_from_fund
+
+        try:
+            entry = pay_from_fund(session, actor, fund_id, amount_fen, measure.programme_key or "",
+                                  measure_id=measure.id, month=month, note=f"{month:%Y-%m}")
+        except FundError as exc:
+            raise TransitionError(exc.zh, exc.en) from None
+        data.update(fund_id=fund_id, fund_entry_id=entry.id)
     ledger.append(session, kind="payment", case=case, actor=actor, person_id=measure.person_id, amount_fen=amount_fen,
-                  summary=f"发放 {measure.programme_key} {month:%Y-%m} (payment)",
-                  data={"measure_id": measure.id, "month": month.isoformat()})
+                  summary=f"发放 {measure.programme_key} {month:%Y-%m} (payment)", data=data)
 
 
 # -- 5. referral ----------------------------------------------------------------------------------------

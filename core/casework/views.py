@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -503,8 +503,14 @@ def joint_review():  # type: ignore[no-untyped-def]
     waiting = list(session.execute(select(Case).where(Case.stage == cw.AWAITING).order_by(Case.received_on)).scalars())
     meetings = list(session.execute(select(JointReviewMeeting).order_by(JointReviewMeeting.held_on.desc())
                                     .limit(20)).scalars())
+    from core.funds.crossboard import cross_board_for_cases
+    from core.funds.views import board_names as _board_names, programme_names
+
+    cross_board = cross_board_for_cases(session, current_user, [c.id for c in waiting])
     return render_template("casework/joint_review.html", waiting=waiting, meetings=meetings,
-                           boards=sorted(enabled_boards()), on=today())
+                           boards=sorted(enabled_boards()), on=today(), cross_board=cross_board,
+                           cross_board_names=(programme_names(), _board_names()),
+                           cross_board_links="funds" in current_app.blueprints)
 
 
 @bp.route("/joint-review/<int:meeting_id>")
