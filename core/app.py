@@ -108,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     from core import auth, households, views
     from core.casework.views import bp as casework_bp
     from core.excel.views import bp as excel_bp
+    from core.funds.views import bp as funds_bp
     from core.matchruns.views import bp as matchruns_bp
     from core.privacy.views import bp as privacy_bp
     from core.scheduler.views import bp as scheduler_bp
@@ -116,7 +117,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     auth.init_app(app)
     views.init_app(app)
     households.init_app(app)
-    for blueprint in (casework_bp, matchruns_bp, volunteering_bp, scheduler_bp, excel_bp, privacy_bp):
+    for blueprint in (casework_bp, matchruns_bp, volunteering_bp, scheduler_bp, excel_bp, privacy_bp, funds_bp):
         app.register_blueprint(blueprint)
     _register_board_blueprints(app, boards)
 

@@ -346,11 +346,12 @@ def _add_plugin_commands(group: click.Group) -> None:
 def _add_core_commands(group: click.Group) -> None:
     from core.casework.cli import case_group
     from core.excel.cli import export_group, import_command
+    from core.funds.cli import funds_group
     from core.matchruns.cli import match_runs_group
     from core.scheduler.cli import jobs_group, scheduler_command
     from core.volunteering.cli import volunteers_group
 
-    for command in (case_group, match_runs_group, import_command, export_group, volunteers_group, scheduler_command, jobs_group):
+    for command in (case_group, match_runs_group, import_command, export_group, funds_group, volunteers_group, scheduler_command, jobs_group):
         group.add_command(command)
 
 

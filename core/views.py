@@ -175,6 +175,8 @@ _NAV = (
     (_l("Volunteers"), "volunteering.volunteers", ("admin", "coordinator")),
     (_l("Match runs"), "matchruns.index", ("admin", "coordinator")),
     (_l("Imports"), "excel.imports", ("admin", "board_staff", "coordinator")),
+    (_l("Funds"), "funds.index", ("admin", "board_staff", "coordinator", "reviewer", "auditor")),
+    (_l("Cross-board"), "funds.report", ("admin", "board_staff", "coordinator", "reviewer", "auditor")),
     (_l("Dashboard"), "excel.dashboard", ("admin", "board_staff", "coordinator", "reviewer", "auditor")),
     (_l("Boards"), "core.boards", ("admin", "board_staff", "coordinator")),
     (_l("Standards"), "core.standards", STAFF_ROLES),
