@@ -136,3 +136,37 @@ def test_a_case_of_one_board_is_not_read_by_another(app, client, login, username
         assert status == 200
     else:
         assert status in (401, 403, 404), f"{username} read another board's case: {status}"
+
+
+# Found by the fuzzer on 2026-11-22 in code outside this part of the tree; reported to its owner.
+KNOWN_5XX = {"/api/match-runs": "core/matchruns/views.py api_create: body.get on a JSON body that is not an object"}
+
+
+def test_json_bodies_that_are_not_objects_never_give_a_server_error(app, client, login) -> None:  # type: ignore[no-untyped-def]
+    """Every POST operation, as a role it admits, gets JSON ``true``, ``[]``, ``"x"``, ``1``, ``null``."""
+    failures: dict[str, str] = {}
+    tested: set[str] = set()
+    for username in ("root", "civil", "youth", "grid", "reviewer"):
+        client.post("/logout")
+        login(username)
+        doc = _document(client)
+        for path, item in doc["paths"].items():
+            op = item.get("post")
+            if op is None or path in tested or not ({ROLES[username], "any"} & set(op["x-roles"])):
+                continue
+            tested.add(path)
+            concrete = path
+            for p in op.get("parameters", []):
+                concrete = concrete.replace("{" + p["name"] + "}", "1" if p["schema"].get("type") == "integer" else "x")
+            for body in ("true", "[]", '"x"', "1", "null"):
+                try:
+                    status = client.post(concrete, data=body, content_type="application/json").status_code
+                except Exception as exc:  # propagated in some set-ups: same meaning as a 500
+                    status, body = 500, f"{body} ({type(exc).__name__})"
+                if status >= 500:
+                    failures[path] = f"POST {concrete} {body} as {username} -> {status}"
+    assert tested, "no POST operation was tried"
+    unexpected = {p: f for p, f in failures.items() if p not in KNOWN_5XX}
+    assert not unexpected, unexpected
+    if failures:
+        pytest.xfail(f"known server errors, reported: {failures}")
