@@ -141,8 +141,10 @@ def seed(url: str, households: int, users: int) -> dict[str, object]:
 
 
 SERVE = """
+import logging
 import sys
 sys.path.insert(0, {root!r})
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a full queue is the point of a load test
 import waitress
 from core.app import create_app
 app = create_app({{"DATABASE_URL": {url!r}, "AUTO_MIGRATE": False, "SECRET_KEY": "load-test",
@@ -238,7 +240,7 @@ def drive(port: int, volunteers: list[str], staff: int, case_ids: list[int], hou
         while time.perf_counter() < stop_at[0]:
             if kind == "volunteer":
                 key, path = "/my/assignments", "/my/assignments"
-            elif rng.random() < 0.5:
+            elif case_ids and rng.random() < 0.5:
                 key, path = "/cases/<id>", f"/cases/{rng.choice(case_ids)}"
             else:
                 key, path = "/households/<id>", f"/households/{rng.choice(household_ids)}"
