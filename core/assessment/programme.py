@@ -57,6 +57,8 @@ class Programme:
     grace_period_applies: bool = False
     rule_summary_zh: str = ""
     rule_summary_en: str = ""
+    # S6 Art. 25: ending this programme needs a 7-day public notice first (特困)
+    termination_notice_required: bool = False
 
     def __post_init__(self) -> None:
         if not self.key.startswith(self.board + "."):

@@ -38,6 +38,9 @@ KINDS = (
     "removal",
     "handover",
     "correction",
+    "public_notice",
+    "objection",
+    "reinvestigation",
 )
 
 

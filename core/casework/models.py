@@ -250,3 +250,58 @@ class GridReport(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     case_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# -- public notices (公示) and objections -------------------------------------------------------
+
+NOTICE_PURPOSES = ("preliminary_opinion", "termination")
+NOTICE_STATES = ("posted", "objected")
+# S2 Art. 24; S3 §4(2): only the applicant's name, the household size and the amount are published.
+PUBLISHED_FIELDS = ("name", "household_size", "amount_fen")
+
+
+class PublicNotice(Base):
+    """A public notice (公示) of the township's preliminary opinion (S2 Art. 19; S6 Art. 14) or of
+    a proposed termination (S6 Art. 25): where and when it is posted and exactly what it shows.
+
+    ``ends_on`` is ``starts_on`` + the ``public_notice`` time limit (7 calendar days); the notice
+    runs from ``starts_on`` up to, not including, ``ends_on``. An objection received in that
+    window sets ``state`` to ``objected``: the case is re-investigated and a new notice posted.
+    """
+
+    __tablename__ = "public_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("care_case.id"), index=True)
+    purpose: Mapped[str] = mapped_column(_enum("public_notice_purpose", *NOTICE_PURPOSES))
+    board: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    # only the keys in PUBLISHED_FIELDS
+    published: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # a termination notice: the proposed ground and reasons (not published)
+    proposal: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(_enum("public_notice_state", *NOTICE_STATES), default="posted")
+    posted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    posted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NoticeObjection(Base):
+    """An objection to a public notice (who, when, what) and the re-investigation that answers it."""
+
+    __tablename__ = "notice_objection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("public_notice.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("care_case.id"), index=True)
+    objector: Mapped[str] = mapped_column(String(100))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the re-investigation: None while open
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+    founded: Mapped[bool | None] = mapped_column(Boolean)
+    findings: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.casework import ledger
+from core.casework import ledger, notice
 from core.casework.calendar import (
     WorkingCalendar,
     add_months,
@@ -25,6 +25,7 @@ from core.casework.calendar import (
     time_limit,
 )
 from core.casework.ledger import Actor
+from core.casework.tracks import with_delegation
 from core.casework.models import (
     STEP_NAMES_ZH,
     STEPS,
@@ -146,6 +147,11 @@ def detail_of(session: Session, case: Case) -> CaseDetail:
         session.add(detail)
         session.flush()
     return detail
+
+
+def _intake_track(session: Session, board: str, region_code: str, on: dt.date) -> str:
+    # the delegated dibao track where the region has delegated approval (core.casework.tracks)
+    return with_delegation(session, _default_track(board), region_code, on)
 
 
 def _default_track(board: str) -> str:
@@ -395,8 +401,8 @@ def open_case(
     )
     session.add(case)
     session.flush()
-    detail = CaseDetail(case_id=case.id, track=_default_track(board), proxy_name=proxy_name.strip(),
-                        applicant_id=case.subject_id)
+    detail = CaseDetail(case_id=case.id, track=_intake_track(session, board, hh.region_code, received_on),
+                        proxy_name=proxy_name.strip(), applicant_id=case.subject_id)
     session.add(detail)
     session.flush()
     cal = WorkingCalendar.load(session)
@@ -493,6 +499,7 @@ def record_pre_check(session: Session, actor: Actor, case_id: int, boards: Any, 
     case.findings = findings
     detail = detail_of(session, case)
     track = _track_from_findings(case, detail.track)
+    track = with_delegation(session, track, case.household.region_code, case.received_on)
     if track != detail.track:
         detail.track = track
         _reset_review_deadline(session, case, detail)
@@ -563,6 +570,7 @@ def submit_for_joint_review(session: Session, actor: Actor, case_id: int, on: dt
     if missing:
         raise TransitionError("审核步骤未完成: " + "、".join(STEP_NAMES_ZH[s] for s in missing),
                               "review steps missing or incomplete: " + ", ".join(missing))
+    notice.clear_for_submission(session, case, on)
     case.stage = AWAITING
     ledger.append(session, kind="submitted", case=case, actor=actor, summary="提交联审联评 (submitted to joint review)")
     session.flush()
@@ -636,6 +644,7 @@ def hold_joint_review(session: Session, actor: Actor, *, held_on: dt.date, membe
         session.add(JointReviewDecision(meeting_id=meeting.id, case_id=case.id, decision=item.decision,
                                         reasons=item.reasons.strip(), boards=boards, decided_on=held_on))
         _close_deadline(session, case, "review", held_on)
+        _close_deadline(session, case, "county_review", held_on)
         word = "纳入 (included)" if item.decision == "include" else "不予纳入 (rejected)"
         ledger.append(session, kind="decision", case=case, actor=actor, board=case.owner_board,
                       summary=f"联审联评 {held_on}: {word}: {item.reasons.strip()}",
@@ -1093,6 +1102,7 @@ def remove_case(session: Session, actor: Actor, case_id: int, boards: Any, *, gr
     catalogue = programmes(boards, enabled_boards(session))
     plan = plan_of(session, case.id)
     active = [m for m in (plan.measures if plan else []) if m.status == "active"]
+    notice.clear_for_removal(session, case, catalogue, ground, on)  # S6 Art. 25
     if grace_months:
         cap = time_limit(session, "grace_period.max", on).amount
         if grace_months < 0 or grace_months > min(cap, 6):

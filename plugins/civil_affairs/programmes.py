@@ -1415,7 +1415,7 @@ PROGRAMMES: list[Programme] = [
         "elderly, disabled and minor people with no labour capacity, no livelihood and no able legal supporter",
         tekun_eligibility, tekun_benefit, "material",
         (DOC_APPLICATION, DOC_HUKOU_ID, DOC_SUPPORT_STATEMENT, DOC_PLEDGE, DOC_DISABILITY, DOC_SELF_CARE, DOC_DECLARATION),
-        (COUNTY,), 12, False,
+        (COUNTY,), 12, False, termination_notice_required=True,
     ),
     Programme(
         TEMPORARY, BOARD, "临时救助", "temporary assistance",

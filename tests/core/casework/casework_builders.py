@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.casework import notice
 from core.casework import services as cw
 from core.idnumber import make_id_number
 from core.models import LedgerEntry, User
@@ -63,12 +64,18 @@ def run_review(session: Any, app: Any, case: Any, username: str, on: dt.date = M
     cw.record_document_check(session, who, case.id, boards, present=all_documents(case, app, session),
                              notes="材料齐全", on=on + dt.timedelta(days=4))
     if submit:
-        cw.submit_for_joint_review(session, who, case.id, on + dt.timedelta(days=4))
+        submitted_on = on + dt.timedelta(days=4)
+        if notice.notice_required(session, case):
+            # the preliminary opinion is posted for 7 days (S2 Art. 19; S6 Art. 14) before submission
+            notice.post_public_notice(session, who, case.id, location="社区公示栏", starts_on=submitted_on,
+                                      amount_fen=None if notice._proposed_amount(case) else 50000)
+            submitted_on += dt.timedelta(days=7)
+        cw.submit_for_joint_review(session, who, case.id, submitted_on)
     session.commit()
     return case
 
 
-def include(session: Any, case: Any, boards: list[str], on: dt.date = MONDAY + dt.timedelta(days=10)) -> Any:
+def include(session: Any, case: Any, boards: list[str], on: dt.date = MONDAY + dt.timedelta(days=14)) -> Any:
     meeting = cw.hold_joint_review(
         session, actor(session, "reviewer"), held_on=on,
         members=[{"name": "王主任", "board": "civil_affairs"}, {"name": "赵部长", "board": "trade_union"}],
