@@ -124,6 +124,93 @@ def case_submit(ctx: Context, username: str, case_id: int, on: str | None) -> No
     click.echo(f"case {case_id} awaits joint review")
 
 
+@case_group.command("notice")
+@as_option
+@click.argument("case_id", type=int)
+@click.option("--location", required=True, help="Where the notice is posted (village or community board).")
+@click.option("--amount-fen", type=int, default=None, help="Published monthly amount; default: the computed one.")
+@on_option
+@pass_context
+def case_notice(ctx: Context, username: str, case_id: int, location: str, amount_fen: int | None,
+                on: str | None) -> None:
+    """Post the preliminary opinion for 7 days (公示), starting --on."""
+    from core.casework import notice
+
+    row = _run(ctx, username, lambda s, u: notice.post_public_notice(s, u, case_id, location=location,
+                                                                       starts_on=_date(on), amount_fen=amount_fen))
+    click.echo(f"notice {row.id}: case {case_id} posted at {row.location} from {row.starts_on}, ends {row.ends_on}")
+
+
+@case_group.command("termination-notice")
+@as_option
+@click.argument("case_id", type=int)
+@click.option("--ground", required=True)
+@click.option("--reason", required=True)
+@click.option("--location", required=True)
+@on_option
+@pass_context
+def case_termination_notice(ctx: Context, username: str, case_id: int, ground: str, reason: str, location: str,
+                            on: str | None) -> None:
+    """Post a proposed termination for 7 days before removal (S6 Art. 25)."""
+    from core.casework import notice
+
+    row = _run(ctx, username, lambda s, u: notice.post_termination_notice(
+        s, u, case_id, ground=ground, reason=reason, location=location, starts_on=_date(on)))
+    click.echo(f"notice {row.id}: termination of case {case_id} posted from {row.starts_on}, ends {row.ends_on}")
+
+
+@case_group.command("objection")
+@as_option
+@click.argument("case_id", type=int)
+@click.option("--objector", required=True)
+@click.option("--content", required=True)
+@on_option
+@pass_context
+def case_objection(ctx: Context, username: str, case_id: int, objector: str, content: str, on: str | None) -> None:
+    """Record an objection to the notice running --on; the case is re-investigated."""
+    from core.casework import notice
+
+    row = _run(ctx, username, lambda s, u: notice.record_objection(s, u, case_id, objector=objector,
+                                                                     received_on=_date(on), content=content))
+    click.echo(f"objection {row.id} to notice {row.notice_id}: case {case_id} is re-investigated")
+
+
+@case_group.command("reinvestigate")
+@as_option
+@click.argument("objection_id", type=int)
+@click.option("--findings", required=True)
+@click.option("--founded/--unfounded", required=True)
+@on_option
+@pass_context
+def case_reinvestigate(ctx: Context, username: str, objection_id: int, findings: str, founded: bool,
+                       on: str | None) -> None:
+    """Record the re-investigation that answers an objection; a new notice may follow."""
+    from core.casework import notice
+
+    row = _run(ctx, username, lambda s, u: notice.record_reinvestigation(s, u, objection_id, founded=founded,
+                                                                           findings=findings, on=_date(on)))
+    click.echo(f"objection {row.id} answered on {row.resolved_on} ({'founded' if row.founded else 'unfounded'})")
+
+
+@case_group.command("delegate")
+@click.argument("region_code")
+@click.option("--from", "effective_from", required=True, help="First day the setting applies (YYYY-MM-DD).")
+@click.option("--off", is_flag=True, help="Approval is no longer delegated from that day.")
+@click.option("--source", default="")
+@pass_context
+def case_delegate(ctx: Context, region_code: str, effective_from: str, off: bool, source: str) -> None:
+    """Record that dibao approval is delegated to the township in REGION_CODE (20-working-day track)."""
+    from core.casework.tracks import set_approval_delegated
+
+    with ctx.platform.session() as session:
+        try:
+            set_approval_delegated(session, region_code, not off, dt.date.fromisoformat(effective_from), source, None)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        session.commit()
+    click.echo(f"{region_code}: approval {'not ' if off else ''}delegated from {effective_from}")
+
+
 @case_group.command("decide")
 @as_option
 @click.option("--held-on", default=None)

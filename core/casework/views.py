@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core import access
 from core.casework import calendar as cal
-from core.casework import ledger
+from core.casework import ledger, notice, tracks
 from core.casework import services as cw
 from core.casework.models import (
     STEPS,
@@ -226,6 +226,7 @@ def case_page(case_id: int):  # type: ignore[no-untyped-def]
         removal_grounds=cw.REMOVAL_GROUNDS,
         impact_levels=cw.IMPACT_LEVELS,
         care_notes=_care_notes(session, case),
+        **_notice_context(session, case, catalogue),
     )
 
 
@@ -339,7 +340,8 @@ def documents(case_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/cases/<int:case_id>/submit", methods=["POST"])
 @roles(*BOARD_ROLES)
 def submit(case_id: int):  # type: ignore[no-untyped-def]
-    return _run(lambda: cw.submit_for_joint_review(db(), current_user, case_id, today()),
+    return _run(lambda: cw.submit_for_joint_review(db(), current_user, case_id,
+                                                   _date(request.form.get("on"), today())),
                 _("Submitted to the joint review."), case_id)
 
 
@@ -599,7 +601,11 @@ def calendar_page():  # type: ignore[no-untyped-def]
         return redirect(url_for("casework.calendar_page"))
     days = list(session.execute(select(Holiday).order_by(Holiday.day)).scalars())
     limits = list(session.execute(select(TimeLimit).order_by(TimeLimit.key, TimeLimit.effective_from)).scalars())
-    return render_template("casework/calendar.html", days=days, limits=limits)
+    from core.models import Standard
+
+    delegations = list(session.execute(select(Standard).where(Standard.key == tracks.DELEGATION_KEY)
+                                       .order_by(Standard.region_code, Standard.effective_from)).scalars())
+    return render_template("casework/calendar.html", days=days, limits=limits, delegations=delegations)
 
 
 # -- JSON API ---------------------------------------------------------------------------------------------------
@@ -639,6 +645,13 @@ def case_json(case: Case) -> dict[str, Any]:
                        "done_on": d.done_on.isoformat() if d.done_on else None,
                        "overdue": cw.is_overdue(d, today())} for d in cw.deadlines(session, case.id)],
         "findings": case.findings,
+        "notices": [{"id": n.id, "purpose": n.purpose, "location": n.location, "starts_on": n.starts_on.isoformat(),
+                     "ends_on": n.ends_on.isoformat(), "state": n.state, "published": n.published}
+                    for n in notice.notices_for(session, case.id)],
+        "objections": [{"id": o.id, "notice_id": o.notice_id, "objector": o.objector,
+                        "received_on": o.received_on.isoformat(), "content": o.content,
+                        "resolved_on": o.resolved_on.isoformat() if o.resolved_on else None, "founded": o.founded}
+                       for o in notice.objections_for(session, case.id)],
         "ledger": [{"id": e.id, "at": e.at.isoformat(), "kind": e.kind, "board": e.board, "summary": e.summary,
                     "amount_fen": e.amount_fen, "corrects_id": e.corrects_id} for e in ledger.for_case(session, case.id)],
     }
@@ -719,6 +732,15 @@ def api_case_action(case_id: int, action: str):  # type: ignore[no-untyped-def]
                 visit_every_days=int(body.get("visit_every_days", 30)),
                 volunteers_needed=int(body.get("volunteers_needed", 1))),
             "reassess": lambda: cw.reassess_case(session, user, case_id, boards, on),
+            "public-notice": lambda: notice.post_public_notice(
+                session, user, case_id, location=str(body.get("location", "")), starts_on=on,
+                amount_fen=_int(body.get("amount_fen"), "amount")),
+            "termination-notice": lambda: notice.post_termination_notice(
+                session, user, case_id, ground=str(body.get("ground", "")), reason=str(body.get("reason", "")),
+                location=str(body.get("location", "")), starts_on=on),
+            "objection": lambda: notice.record_objection(
+                session, user, case_id, objector=str(body.get("objector", "")), received_on=on,
+                content=str(body.get("content", ""))),
             "remove": lambda: cw.remove_case(
                 session, user, case_id, boards, ground=str(body.get("ground", "")), reason=str(body.get("reason", "")),
                 on=on, grace_months=int(body.get("grace_months", 0)),
@@ -765,6 +787,106 @@ def api_answer_referral(referral_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     return _api_run(lambda: cw.answer_referral(db(), current_user, referral_id, accept=bool(body.get("accept")),
                                                note=str(body.get("note", "")), on=today()), referral.case_id)
+
+
+# -- public notices and objections (公示, 异议) --------------------------------------------------------
+
+
+def _notice_context(session: Any, case: Case, catalogue: dict[str, Any]) -> dict[str, Any]:
+    from core.models import Person
+
+    objections = notice.objections_for(session, case.id)
+    return {
+        "notices": notice.notices_for(session, case.id),
+        "objections": objections,
+        "open_objections": [o for o in objections if o.resolved_on is None],
+        "notice_required": notice.notice_required(session, case),
+        "termination_needed": notice.termination_notice_programmes(session, case, catalogue),
+        "subject": session.get(Person, case.subject_id) if case.subject_id else None,
+    }
+
+
+@bp.route("/cases/<int:case_id>/public-notice", methods=["POST"])
+@roles(*BOARD_ROLES)
+def public_notice(case_id: int):  # type: ignore[no-untyped-def]
+    form = request.form
+    return _run(lambda: notice.post_public_notice(db(), current_user, case_id, location=form.get("location", ""),
+                                                  starts_on=_date(form.get("starts_on"), today()),
+                                                  amount_fen=_fen(form.get("amount_yuan"))),
+                _("Public notice posted."), case_id)
+
+
+@bp.route("/cases/<int:case_id>/termination-notice", methods=["POST"])
+@roles(*BOARD_ROLES)
+def termination_notice(case_id: int):  # type: ignore[no-untyped-def]
+    form = request.form
+    return _run(lambda: notice.post_termination_notice(
+        db(), current_user, case_id, ground=form.get("ground", ""), reason=form.get("reason", ""),
+        location=form.get("location", ""), starts_on=_date(form.get("starts_on"), today())),
+        _("Termination notice posted."), case_id)
+
+
+@bp.route("/cases/<int:case_id>/objection", methods=["POST"])
+@roles(*BOARD_ROLES)
+def objection(case_id: int):  # type: ignore[no-untyped-def]
+    form = request.form
+    return _run(lambda: notice.record_objection(db(), current_user, case_id, objector=form.get("objector", ""),
+                                                received_on=_date(form.get("received_on"), today()),
+                                                content=form.get("content", "")),
+                _("Objection recorded; the case is re-investigated."), case_id)
+
+
+def _objection_case(objection_id: int) -> int:
+    from core.casework.models import NoticeObjection
+
+    row = db().get(NoticeObjection, objection_id)
+    if row is None:
+        abort(404)
+    return row.case_id
+
+
+@bp.route("/objections/<int:objection_id>/reinvestigation", methods=["POST"])
+@roles(*BOARD_ROLES)
+def reinvestigation(objection_id: int):  # type: ignore[no-untyped-def]
+    form = request.form
+    case_id = _objection_case(objection_id)
+    return _run(lambda: notice.record_reinvestigation(db(), current_user, objection_id,
+                                                      founded=form.get("founded") == "1",
+                                                      findings=form.get("findings", ""),
+                                                      on=_date(form.get("on"), today())),
+                _("Re-investigation recorded."), case_id)
+
+
+@api.route("/objections/<int:objection_id>/reinvestigation", methods=["POST"])
+@roles(*BOARD_ROLES)
+def api_reinvestigation(objection_id: int):  # type: ignore[no-untyped-def]
+    body = _json_body()
+    case_id = _objection_case(objection_id)
+    try:
+        on = _date(body.get("on"), today())
+    except cw.TransitionError as exc:
+        return jsonify(error=str(exc), zh=exc.zh, en=exc.en), 400
+    return _api_run(lambda: notice.record_reinvestigation(db(), current_user, objection_id,
+                                                          founded=bool(body.get("founded")),
+                                                          findings=str(body.get("findings", "")), on=on), case_id)
+
+
+@bp.route("/calendar/delegation", methods=["POST"])
+@roles("admin")
+def delegation():  # type: ignore[no-untyped-def]
+    """Whether dibao approval is delegated to the township in a region, from a date (20-day track)."""
+    form = request.form
+    session = db()
+    try:
+        tracks.set_approval_delegated(session, form.get("region_code", "").strip(), form.get("delegated") == "1",
+                                      _date(form.get("effective_from")), form.get("source_note", ""),
+                                      current_user.id)
+        session.commit()
+        flash(_("Approval delegation recorded."), "info")
+    except (cw.TransitionError, ValueError) as exc:
+        session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("casework.calendar_page"))
 
 
 bp.register_blueprint(api)

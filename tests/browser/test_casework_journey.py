@@ -72,6 +72,15 @@ def test_from_a_grid_report_to_a_plan_with_every_step_in_the_ledger(page, live_s
     page.wait_for_url(case_url)
     assert page.locator("ol.steps li.done").count() == 4
 
+    # the preliminary opinion is posted for 7 days (S2 Art. 19): name, household size, amount only
+    page.fill("#notice-form input[name=location]", "东风社区公示栏")
+    page.fill("#notice-form input[name=amount_yuan]", "560")
+    page.click("#notice-form button")
+    page.wait_for_url(case_url)
+    published = page.locator("#public-notice tr[data-purpose=preliminary_opinion]")
+    assert published.count() == 1 and "周玉梅" in published.inner_text() and number not in published.inner_text()
+    # submitted once the 7 days have run (the date of submission is recorded on the form)
+    page.fill("form[action$='/submit'] input[name=on]", (dt.date.today() + dt.timedelta(days=7)).isoformat())
     page.click("form[action$='/submit'] button")
     page.wait_for_url(case_url)
     assert page.locator("h1 .stage").get_attribute("data-stage") == "awaiting_joint_review"
@@ -101,5 +110,5 @@ def test_from_a_grid_report_to_a_plan_with_every_step_in_the_ledger(page, live_s
     kinds = page.locator("#ledger tr[data-kind]").evaluate_all("rows => rows.map(r => r.dataset.kind)")
     assert kinds[0] == "intake"
     assert kinds.count("step") == 4
-    for kind in ("submitted", "decision", "responsible", "plan", "enrolment"):
+    for kind in ("public_notice", "submitted", "decision", "responsible", "plan", "enrolment"):
         assert kind in kinds, kinds

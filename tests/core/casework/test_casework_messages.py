@@ -1,4 +1,4 @@
-"""Every casework msgid has a Chinese translation in core/casework/messages_zh.txt."""
+"""Every casework msgid has a Chinese translation in core/casework/messages_zh*.txt."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_casework_msgid_has_a_chinese_line() -> None:
-    lines = (ROOT / "core/casework/messages_zh.txt").read_text(encoding="utf-8").splitlines()
+    lines = [line for path in sorted((ROOT / "core/casework").glob("messages_zh*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
     translated = dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
     sources = [(ROOT / "core/casework/views.py", "python", {})]
     sources += [(p, "jinja2", {"extensions": "jinja2.ext.i18n"})

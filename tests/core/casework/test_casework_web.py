@@ -37,7 +37,9 @@ def _walk_review(client: Any, case_id: int) -> None:
 
     present = re.findall(r'name="present" value="([^"]+)"', page)
     client.post(f"/cases/{case_id}/documents", data={"present": present, "notes": "齐全"})
-    client.post(f"/cases/{case_id}/submit")
+    # the preliminary opinion is posted for 7 days (S2 Art. 19), then the case goes to the joint review
+    client.post(f"/cases/{case_id}/public-notice", data={"location": "社区公示栏", "amount_yuan": "500"})
+    client.post(f"/cases/{case_id}/submit", data={"on": (dt.date.today() + dt.timedelta(days=7)).isoformat()})
 
 
 def test_board_staff_walk_a_case_through_the_pages(app, client, login, session) -> None:
@@ -171,7 +173,12 @@ def test_the_json_api_runs_the_main_transitions(app, client, login, session) -> 
     keys = [i["key"] for i in cw.document_checklist(case, cw.programmes(app.extensions["carematch"].boards,
                                                                         cw.enabled_boards(session)))]
     client.post(f"/api/cases/{case_id}/documents", json={"present": {k: True for k in keys}})
-    data = client.post(f"/api/cases/{case_id}/submit", json={}).get_json()
+    early = client.post(f"/api/cases/{case_id}/submit", json={})  # no notice yet
+    assert early.status_code == 409 and "7 days" in early.get_json()["en"]
+    posted = client.post(f"/api/cases/{case_id}/public-notice", json={"location": "社区公示栏", "amount_fen": 50000})
+    assert posted.get_json()["notices"][0]["published"] == {"name": "赵大勇", "household_size": 1, "amount_fen": 50000}
+    data = client.post(f"/api/cases/{case_id}/submit",
+                       json={"on": (dt.date.today() + dt.timedelta(days=7)).isoformat()}).get_json()
     assert data["stage"] == "awaiting_joint_review", data
     assert client.post("/api/joint-review", json={"decisions": []}).status_code == 403  # board staff: not a panel
     login("reviewer")
