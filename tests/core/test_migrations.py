@@ -55,19 +55,21 @@ def test_migrations_go_up_and_down_on_sqlite(tmp_path) -> None:  # type: ignore[
 @pytest.mark.postgres
 def test_migrations_go_up_and_down_on_postgresql() -> None:
     url = _postgres_or_skip()
+    # a schema of its own (per process), so the run never touches the suite's tables
+    # nor another run's on the same server
+    schema = f"migration_test_{os.getpid()}"
     engine = make_engine(url)
     with engine.begin() as connection:
-        # a schema of its own, so the run never touches the suite's tables
-        connection.execute(text("DROP SCHEMA IF EXISTS migration_test CASCADE"))
-        connection.execute(text("CREATE SCHEMA migration_test"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
     engine.dispose()
     separator = "&" if "?" in url else "?"
     try:
-        _round_trip(f"{url}{separator}options=-csearch_path%3Dmigration_test")
+        _round_trip(f"{url}{separator}options=-csearch_path%3D{schema}")
     finally:
         engine = make_engine(url)
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS migration_test CASCADE"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         engine.dispose()
 
 
