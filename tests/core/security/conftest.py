@@ -8,9 +8,14 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _security_blueprints(app: Any) -> None:
+def _security_blueprints(request: pytest.FixtureRequest) -> None:
+    # Only for tests that use the app: the backup drills make their own scratch databases and
+    # must not pull in the suite's template (on PostgreSQL that resets the shared test schema).
+    if "app" not in request.fixturenames:
+        return
     from core import openapi, users
 
+    app: Any = request.getfixturevalue("app")
     for blueprint in (users.bp, openapi.bp):
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)
