@@ -58,6 +58,9 @@ def _default_config(instance_path: Path) -> dict[str, Any]:
         # Werkzeug refuses a larger upload before spooling it; the Excel import's own
         # limit (40 MiB) then gives the user a clear message for anything below.
         "MAX_CONTENT_LENGTH": 41 * 1024 * 1024,
+        # counters live in the database, so several web processes share them
+        "LOGIN_RATE_LIMIT": os.environ.get("CAREMATCH_LOGIN_RATE_LIMIT", "10/minute"),
+        "API_RATE_LIMIT": os.environ.get("CAREMATCH_API_RATE_LIMIT", "300/minute"),
     }
 
 
@@ -110,14 +113,17 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     from core.excel.views import bp as excel_bp
     from core.funds.views import bp as funds_bp
     from core.matchruns.views import bp as matchruns_bp
+    from core.openapi import bp as openapi_bp
     from core.privacy.views import bp as privacy_bp
     from core.scheduler.views import bp as scheduler_bp
+    from core.users import bp as users_bp
     from core.volunteering.views import bp as volunteering_bp
 
     auth.init_app(app)
     views.init_app(app)
     households.init_app(app)
-    for blueprint in (casework_bp, matchruns_bp, volunteering_bp, scheduler_bp, excel_bp, privacy_bp, funds_bp):
+    for blueprint in (casework_bp, matchruns_bp, volunteering_bp, scheduler_bp, excel_bp, privacy_bp, funds_bp,
+                      users_bp, openapi_bp):
         app.register_blueprint(blueprint)
     _register_board_blueprints(app, boards)
 

@@ -344,6 +344,7 @@ def _add_plugin_commands(group: click.Group) -> None:
 
 
 def _add_core_commands(group: click.Group) -> None:
+    from core.backup import backup_command, restore_command
     from core.casework.cli import case_group
     from core.excel.cli import export_group, import_command
     from core.funds.cli import funds_group
@@ -351,7 +352,8 @@ def _add_core_commands(group: click.Group) -> None:
     from core.scheduler.cli import jobs_group, scheduler_command
     from core.volunteering.cli import volunteers_group
 
-    for command in (case_group, match_runs_group, import_command, export_group, funds_group, volunteers_group, scheduler_command, jobs_group):
+    for command in (case_group, match_runs_group, import_command, export_group, funds_group, volunteers_group,
+                    scheduler_command, jobs_group, backup_command, restore_command):
         group.add_command(command)
 
 

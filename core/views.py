@@ -183,6 +183,7 @@ _NAV = (
     (_l("Calendar"), "casework.calendar_page", ("admin",)),
     (_l("Scheduled jobs"), "scheduler.jobs", ("admin",)),
     (_l("Access log"), "privacy.audit", ("admin", "auditor")),
+    (_l("Users"), "users.index", ("admin",)),
 )
 
 
