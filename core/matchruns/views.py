@@ -283,6 +283,17 @@ def _json_error(exc: MatchRunError, status: int) -> tuple[Response, int]:
     return jsonify(error=_message(exc), code=exc.code), status
 
 
+def _json_object() -> dict[str, Any] | None:
+    """The request's JSON body when it is an object; None for anything else (a list, a number …)."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return {}
+    return body if isinstance(body, dict) else None
+
+
+_NOT_AN_OBJECT = "请求体应为 JSON 对象 (the request body must be a JSON object)"
+
+
 def _api_run(run_id: int) -> Any:
     try:
         return services.get_run(db(), _actor(), run_id)
@@ -294,7 +305,9 @@ def _api_run(run_id: int) -> Any:
 @roles(*COORDINATORS)
 def api_create():  # type: ignore[no-untyped-def]
     """Start a run: ``{"scope": "230602", "boards": [...], "categories": [...], "time_limit_s": 20}``."""
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
+    if body is None:
+        return jsonify(error=_NOT_AN_OBJECT, code="invalid"), 400
     boards = body.get("boards") or ([body["board"]] if body.get("board") else [])
     try:
         run = services.create_run(db(), platform().boards, enabled_boards(), _actor(),
@@ -361,7 +374,9 @@ def api_why_not(run_id: int):  # type: ignore[no-untyped-def]
 def api_dry_run_weights(run_id: int):  # type: ignore[no-untyped-def]
     """How many of the draft's assignments other weights would move; nothing is saved."""
     run = _api_run(run_id)
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
+    if body is None:
+        return jsonify(error=_NOT_AN_OBJECT, code="invalid"), 400
     try:
         return jsonify(services.dry_run_weights(run, body.get("weights", body)))
     except SettingsError as exc:

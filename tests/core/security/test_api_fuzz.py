@@ -139,7 +139,7 @@ def test_a_case_of_one_board_is_not_read_by_another(app, client, login, username
 
 
 # Found by the fuzzer on 2026-11-22 in code outside this part of the tree; reported to its owner.
-KNOWN_5XX = {"/api/match-runs": "core/matchruns/views.py api_create: body.get on a JSON body that is not an object"}
+KNOWN_5XX: dict[str, str] = {}  # none known: a server error found here is a bug to fix, not to list
 
 
 def test_json_bodies_that_are_not_objects_never_give_a_server_error(app, client, login) -> None:  # type: ignore[no-untyped-def]
