@@ -31,6 +31,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Base, DecimalText, Fen, UTCDateTime, utcnow
+from core.privacy.columns import INDEX_LENGTH, EncryptedIdentifier, index_default, link_blind_index
+
+# ID numbers are encrypted at rest; exact lookups and uniqueness go through a keyed blind
+# index beside them (core.privacy.columns, migration 0011).
+_PERSON_ID = EncryptedIdentifier(index="id_number_index")
+_VOLUNTEER_ID = EncryptedIdentifier(index="id_number_index")
+_CERTIFICATE_NUMBER = EncryptedIdentifier(index="number_index", context="disability_certificate.number")
 
 
 def _enum(name: str, *values: str) -> Enum:
@@ -202,7 +209,9 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str | None] = mapped_column(_PERSON_ID)
+    id_number_index: Mapped[str | None] = mapped_column(
+        String(INDEX_LENGTH), unique=True, default=index_default("id_number", _PERSON_ID))
     birth_date: Mapped[dt.date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(_enum("sex", "M", "F"))
     phone: Mapped[str | None] = mapped_column(String(20))
@@ -250,7 +259,9 @@ class DisabilityCertificate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    number: Mapped[str] = mapped_column(String(22), unique=True)
+    number: Mapped[str] = mapped_column(_CERTIFICATE_NUMBER)  # embeds the holder's ID number
+    number_index: Mapped[str] = mapped_column(
+        String(INDEX_LENGTH), unique=True, default=index_default("number", _CERTIFICATE_NUMBER))
     category: Mapped[int] = mapped_column(Integer)
     grade: Mapped[int] = mapped_column(Integer)
     issued_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -461,7 +472,9 @@ class Volunteer(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
     board: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str | None] = mapped_column(_VOLUNTEER_ID)
+    id_number_index: Mapped[str | None] = mapped_column(
+        String(INDEX_LENGTH), unique=True, default=index_default("id_number", _VOLUNTEER_ID))
     birth_date: Mapped[dt.date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(_enum("volunteer_sex", "M", "F"))
     phone: Mapped[str | None] = mapped_column(String(20))
@@ -559,4 +572,8 @@ from core.scheduler import models as _scheduler_models  # noqa: E402,F401
 from core import security_models as _security_models  # noqa: E402,F401
 from core.funds import models as _funds_models  # noqa: E402,F401
 from core.privacy import models as _privacy_models  # noqa: E402,F401
-from core.funds import models as _funds_models  # noqa: E402,F401
+
+
+link_blind_index(Person.id_number, "id_number_index")
+link_blind_index(Volunteer.id_number, "id_number_index")
+link_blind_index(DisabilityCertificate.number, "number_index")

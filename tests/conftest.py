@@ -20,6 +20,10 @@ from core.app import create_app
 from core.db import make_engine
 from core.plugins import BoardHost, get_plugin_manager
 
+# One ID-number data key for the whole run (core.privacy.crypto): the template database is
+# encrypted once and copied into every test, whose instance folders differ. Test-only key.
+os.environ.setdefault("CAREMATCH_DATA_KEY", "5e" * 32)
+
 PG_URL_ENV = "CAREMATCH_TEST_DATABASE_URL"
 ALL_BOARDS = ("civil_affairs", "disabled_federation", "trade_union", "womens_federation", "youth_league")
 PASSWORD = "correct horse battery staple"

@@ -1,8 +1,7 @@
 """ID-number encryption at rest with a keyed blind index (groundwork for issue 9 step 5).
 
-Not wired into the schema yet: ``person.id_number`` and ``volunteer.id_number`` are still
-plain columns. This module is the key handling and the two primitives the migration and
-the column type will use:
+Wired into the schema by :mod:`core.privacy.columns` and migration 0011: this module is
+the key handling and the two primitives the migration and the column type use:
 
 * :func:`encrypt` / :func:`decrypt`: AES-256-GCM, random 96-bit nonce, text form
   ``v1:<base64url(nonce|ciphertext|tag)>`` (an ID number never starts with ``v1:``, so an
@@ -116,9 +115,18 @@ def encrypt(number: str | None, *, context: bytes = b"id_number") -> str | None:
 def decrypt(value: str | None, *, context: bytes = b"id_number") -> str | None:
     if value is None or not is_ciphertext(value):
         return value
+    from cryptography.exceptions import InvalidTag
+
     raw = value[len(PREFIX):]
     data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-    return _aead().decrypt(data[:12], data[12:], context).decode()
+    try:
+        return _aead().decrypt(data[:12], data[12:], context).decode()
+    except InvalidTag:
+        source = "CAREMATCH_DATA_KEY" if os.environ.get("CAREMATCH_DATA_KEY") else f"the key file {key_path()}"
+        raise DataKeyError(
+            f"an encrypted ID number does not open with this data key: {source} is not the key the database "
+            "was encrypted with (or the stored value was altered)"
+        ) from None
 
 
 def blind_index(number: str | None) -> str | None:
