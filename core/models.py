@@ -30,6 +30,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+# The household vocabularies are the assessment engine's, so a stored value is always one
+# the rules understand (the engine is pure Python and imports nothing from here).
+from core.assessment.snapshot import EMPLOYMENT_STATUSES as EMPLOYMENT
+from core.assessment.snapshot import (
+    EVENT_KINDS,
+    EXPENDITURE_KINDS,
+    HEATING_KINDS,
+    INCLUSION_REASONS,
+    INCOME_CATEGORIES,
+)
+from core.assessment.snapshot import LABOUR_CAPACITIES as LABOUR_CAPACITY
+from core.assessment.snapshot import PARENT_STATUSES as PARENT_STATUS
+from core.assessment.snapshot import STUDENT_LEVELS
 from core.db import Base, DecimalText, Fen, UTCDateTime, utcnow
 from core.privacy.columns import INDEX_LENGTH, EncryptedIdentifier, index_default, link_blind_index
 
@@ -49,24 +62,6 @@ def _enum(name: str, *values: str) -> Enum:
 REGION_LEVELS = ("province", "city", "district", "county", "street", "town", "community", "village", "grid")
 ROLES = ("admin", "board_staff", "coordinator", "volunteer", "grid_worker", "reviewer", "auditor")
 AREA_TYPES = ("urban", "rural")
-INCLUSION_REASONS = (
-    "head",
-    "spouse",
-    "minor_child",
-    "adult_dependent_child",
-    "co_resident_supporter",
-    "excluded_clergy",
-    "excluded_prison",
-    "excluded_rehab",
-    "excluded_missing",
-    "excluded_other",
-)
-LABOUR_CAPACITY = ("full", "partial", "none")
-STUDENT_LEVELS = ("none", "preschool", "compulsory", "high_school", "vocational", "undergraduate", "postgraduate")
-EMPLOYMENT = ("employed", "unemployed", "retired", "never")
-PARENT_STATUS = ("present", "away_working", "deceased", "missing", "unable", "imprisoned")
-INCOME_CATEGORIES = ("wage", "business", "property", "transfer", "other")
-EXPENDITURE_KINDS = ("living", "medical", "education", "rehabilitation", "other")
 CASE_CHANNELS = ("application", "proxy", "discovery")
 CARE_CATEGORIES = ("left_behind_child", "elderly_alone", "bereaved_family", "other")
 
@@ -166,7 +161,7 @@ class Household(Base):
     near_relative_of_staff: Mapped[bool] = mapped_column(Boolean, default=False)
     only_child_deceased: Mapped[bool] = mapped_column(Boolean, default=False)  # 失独
     # heating subsidies: central heating is paid per m² up to a cap, self-heating a flat range
-    heating: Mapped[str | None] = mapped_column(_enum("heating_kind", "central", "self", "none"))
+    heating: Mapped[str | None] = mapped_column(_enum("heating_kind", *HEATING_KINDS))
     heated_area_m2: Mapped[Decimal | None] = mapped_column(DecimalText)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -192,7 +187,7 @@ class HardshipEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     kind: Mapped[str] = mapped_column(
-        _enum("hardship_event_kind", "fire", "traffic_accident", "accident", "sudden_illness", "disaster", "other")
+        _enum("hardship_event_kind", *EVENT_KINDS)
     )
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     loss_fen: Mapped[int] = mapped_column(Fen, default=0)

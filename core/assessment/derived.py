@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.idnumber import age_on
+from core.idnumber import DISABILITY_CATEGORIES, age_on
 
 from .snapshot import (
     INCLUDED_REASONS,
@@ -36,15 +36,7 @@ __all__ = [
     "DISABILITY_CATEGORY_NAMES",
 ]
 
-DISABILITY_CATEGORY_NAMES = {
-    1: ("视力", "visual"),
-    2: ("听力", "hearing"),
-    3: ("言语", "speech"),
-    4: ("肢体", "physical"),
-    5: ("智力", "intellectual"),
-    6: ("精神", "mental"),
-    7: ("多重", "multiple"),
-}
+DISABILITY_CATEGORY_NAMES = DISABILITY_CATEGORIES  # domain-rules §8.3, one table for the whole platform
 
 # S6 Art. 5: disability that means "no labour capacity" for 特困: intellectual or mental
 # grades 1-3, physical grades 1-2, visual grade 1. Category -> least severe grade that qualifies.
