@@ -15,7 +15,7 @@ Rules (PIPL Art. 13-15, 23, 29-31; domain-rules §10, §12.6):
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -75,6 +75,30 @@ def shares_with_volunteers(session: Session, person_id: int, on: dt.date, *, chi
             return False
         return True
     return not withdrawn(session, person_id, "share_with_volunteers", on)
+
+
+def shares_with_volunteers_many(session: Session, persons: Iterable[Person], on: dt.date) -> dict[int, tuple[bool, bool]]:
+    """:func:`shares_with_volunteers` for many people in one query (a volunteer's page of cards).
+
+    Answers ``{person_id: (as a child, as an adult)}`` with exactly the rules of
+    :func:`shares_with_volunteers` (``child=True`` and ``child=False``): the consent in force
+    is the latest given (then highest id) not withdrawn on ``on``; a child under 14 needs it
+    given by a guardian; an adult is shared with unless a withdrawal and no consent in force.
+    """
+    people = {p.id: p for p in persons}
+    rows: dict[int, list[Consent]] = {pid: [] for pid in people}
+    if people:
+        for row in session.execute(select(Consent).where(
+                Consent.person_id.in_(sorted(people)), Consent.kind == "share_with_volunteers")).scalars():
+            rows[row.person_id].append(row)
+    answers: dict[int, tuple[bool, bool]] = {}
+    for pid, consents in rows.items():
+        current = [c for c in consents if c.given_on <= on and (c.withdrawn_on is None or c.withdrawn_on > on)]
+        row = max(current, key=lambda c: (c.given_on, c.id)) if current else None
+        as_child = row is not None and not (needs_guardian(people[pid], on) and row.given_by != "guardian")
+        as_adult = row is not None or not any(c.withdrawn_on is not None and c.withdrawn_on <= on for c in consents)
+        answers[pid] = (as_child, as_adult)
+    return answers
 
 
 def give(session: Session, actor_id: int | None, person: Person, kind: str, *, given_on: dt.date,

@@ -28,7 +28,7 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.db import utcnow
 from core.idnumber import IdNumberError, age_on, mask_id_number, mask_phone, parse_id_number
@@ -249,6 +249,11 @@ def coordinator_of(session: Session, board: str, region_code: str | None = None)
     rows = session.execute(
         select(User).where(User.role == "coordinator", User.board == board, User.active.is_(True)).order_by(User.id)
     ).scalars().all()
+    return _pick_coordinator(rows, region_code)
+
+
+def _pick_coordinator(rows: list[User], region_code: str | None) -> User | None:
+    """:func:`coordinator_of`'s choice among the board's active coordinators (ordered by id)."""
     if region_code:
         covering = [u for u in rows if u.region_code and region_code.startswith(u.region_code.rstrip("0"))]
         # the most local one first (the longest region code)
@@ -321,53 +326,139 @@ CARD_FIELDS = tuple(AssignmentCard.__dataclass_fields__)
 
 def assignment_card(session: Session, assignment: Assignment, on_date: dt.date) -> AssignmentCard:
     """The volunteer's view of ``assignment``: only what a visit needs."""
-    need = assignment.need
-    person = need.person
-    volunteer = assignment.volunteer
-    household = session.get(Household, person.household_id) if person.household_id else None
-    child = is_child_facing(need, on_date)
-    # domain-rules §12.6: no child data without guardian consent and a completed check.
-    withheld = child and not (
-        recipient_consent_in_force(session, person.id, on_date) and eligible_for_child_facing(volunteer, on_date)
-    ) or not child and not recipient_consent_in_force(session, person.id, on_date, child=False)
-    previous = last_visit(session, assignment.id)
-    due = next_visit_due(assignment, previous)
-    region_code = household.region_code if household else None
-    coordinator = coordinator_of(session, need.board, region_code)
-    accepted = assignment.state == "accepted"
-    return AssignmentCard(
-        id=assignment.id,
-        state=assignment.state,
-        name="" if withheld else display_name(person.name),
-        area="" if withheld else approximate_area(session, region_code),  # location is sensitive (PIPL Art. 28)
-        address=(household.address or None) if (accepted and household and not withheld) else None,
-        category=need.category,
-        need_type="" if withheld else need.need_type,
-        languages=[] if withheld else list(need.languages or person.languages or []),
-        slots=agreed_slots(volunteer, need),
-        visit_every_days=need.visit_every_days,
-        next_visit_due=due,
-        overdue=bool(due and due < on_date),
-        last_visit_on=previous.visited_on if previous else None,
-        last_visit_mode=previous.mode if previous else None,
-        coordinator_name=coordinator.display_name if coordinator else "",
-        coordinator_phone=(coordinator.phone or "") if coordinator else "",
-        child=child,
-        withheld=withheld,
-        started_on=assignment.started_on,
-    )
+    return assignment_cards(session, [assignment], on_date)[0]
 
 
-def my_assignments(session: Session, user_id: int, on_date: dt.date) -> list[AssignmentCard]:
-    """The volunteer's open assignments (new ones first, then by next visit due)."""
-    volunteer = volunteer_for_user(session, user_id)
+def _last_visits(session: Session, assignment_ids: list[int]) -> dict[int, Visit]:
+    """:func:`last_visit` for many assignments in one query (latest by date, then id)."""
+    if not assignment_ids:
+        return {}
+    ranked = select(
+        Visit.id,
+        func.row_number().over(partition_by=Visit.assignment_id,
+                               order_by=(Visit.visited_on.desc(), Visit.id.desc())).label("rn"),
+    ).where(Visit.assignment_id.in_(assignment_ids), Visit.confirmation != "rejected").subquery()
+    rows = session.execute(select(Visit).join(ranked, ranked.c.id == Visit.id).where(ranked.c.rn == 1)).scalars()
+    return {v.assignment_id: v for v in rows}
+
+
+def _areas(session: Session, region_codes: set[str]) -> dict[str, str]:
+    """:func:`approximate_area` for many regions: the regions and their parents in one query."""
+    codes = sorted(c for c in region_codes if c)
+    if not codes:
+        return {}
+    parents = select(Region.parent_code).where(Region.code.in_(codes), Region.parent_code.is_not(None))
+    regions = {r.code: r for r in session.execute(
+        select(Region).where(or_(Region.code.in_(codes), Region.code.in_(parents)))).scalars()}
+    areas: dict[str, str] = {}
+    for code in codes:
+        region = regions.get(code)
+        if region is None:
+            areas[code] = ""
+            continue
+        names = [region.name]
+        parent = regions.get(region.parent_code) if region.parent_code else None
+        if parent is not None and parent.level not in ("province", "city"):
+            names.insert(0, parent.name)
+        areas[code] = " · ".join(names)
+    return areas
+
+
+def _coordinators_by_board(session: Session, boards: set[str]) -> dict[str, list[User]]:
+    """The active coordinators of each board (ordered by id), one query for all boards."""
+    found: dict[str, list[User]] = {b: [] for b in boards}
+    if boards:
+        for user in session.execute(select(User).where(
+                User.role == "coordinator", User.board.in_(sorted(boards)), User.active.is_(True)
+        ).order_by(User.id)).scalars():
+            found[user.board].append(user)
+    return found
+
+
+def assignment_cards(session: Session, assignments: list[Assignment], on_date: dt.date) -> list[AssignmentCard]:
+    """The volunteer's view of each of ``assignments`` (same order), with a fixed number of
+    queries whatever their number: consents, last visits, coordinators and regions are read
+    once for the whole list. Needs, people and households are read through the
+    relationships; :func:`my_assignments` loads them with the assignments.
+
+    The fields and the withheld rule are :class:`AssignmentCard`'s (domain-rules §12.6).
+    """
+    from core.privacy.consent import shares_with_volunteers_many
+
+    if not assignments:
+        return []
+    needs = [a.need for a in assignments]
+    people = [n.person for n in needs]
+    households = [session.get(Household, p.household_id) if p.household_id else None for p in people]
+    consents = shares_with_volunteers_many(session, people, on_date)
+    previous_of = _last_visits(session, [a.id for a in assignments])
+    coordinators = _coordinators_by_board(session, {n.board for n in needs})
+    picked: dict[tuple[str, str | None], User | None] = {}
+    cards = []
+    withheld_of = []
+    for assignment, need, person, household in zip(assignments, needs, people, households):
+        volunteer = assignment.volunteer
+        child = is_child_facing(need, on_date)
+        as_child, as_adult = consents[person.id]
+        # domain-rules §12.6: no child data without guardian consent and a completed check.
+        withheld = child and not (as_child and eligible_for_child_facing(volunteer, on_date)) \
+            or not child and not as_adult
+        withheld_of.append(withheld)
+        cards.append((assignment, need, person, household, volunteer, child, withheld))
+    # location is sensitive (PIPL Art. 28): region names only for the cards that show them
+    areas = _areas(session, {h.region_code for h, w in zip(households, withheld_of) if h is not None and not w})
+    result = []
+    for assignment, need, person, household, volunteer, child, withheld in cards:
+        previous = previous_of.get(assignment.id)
+        due = next_visit_due(assignment, previous)
+        region_code = household.region_code if household else None
+        key = (need.board, region_code)
+        if key not in picked:
+            picked[key] = _pick_coordinator(coordinators[need.board], region_code)
+        coordinator = picked[key]
+        accepted = assignment.state == "accepted"
+        result.append(AssignmentCard(
+            id=assignment.id,
+            state=assignment.state,
+            name="" if withheld else display_name(person.name),
+            area="" if withheld else areas.get(region_code or "", ""),
+            address=(household.address or None) if (accepted and household and not withheld) else None,
+            category=need.category,
+            need_type="" if withheld else need.need_type,
+            languages=[] if withheld else list(need.languages or person.languages or []),
+            slots=agreed_slots(volunteer, need),
+            visit_every_days=need.visit_every_days,
+            next_visit_due=due,
+            overdue=bool(due and due < on_date),
+            last_visit_on=previous.visited_on if previous else None,
+            last_visit_mode=previous.mode if previous else None,
+            coordinator_name=coordinator.display_name if coordinator else "",
+            coordinator_phone=(coordinator.phone or "") if coordinator else "",
+            child=child,
+            withheld=withheld,
+            started_on=assignment.started_on,
+        ))
+    return result
+
+
+def my_assignments(session: Session, user_id: int, on_date: dt.date,
+                   volunteer: Volunteer | None = None) -> list[AssignmentCard]:
+    """The volunteer's open assignments (new ones first, then by next visit due).
+
+    ``volunteer`` is the user's own volunteer record when the caller has it already.
+    The assignments come with their need, person and household in one query, and the
+    cards are built in a fixed number of queries (:func:`assignment_cards`).
+    """
+    if volunteer is None:
+        volunteer = volunteer_for_user(session, user_id)
     if volunteer is None:
         return []
     rows = session.execute(
         select(Assignment).where(Assignment.volunteer_id == volunteer.id,
                                  Assignment.state.in_(ACTIVE_ASSIGNMENT_STATES)).order_by(Assignment.id)
-    ).scalars().all()
-    cards = [assignment_card(session, a, on_date) for a in rows]
+        .options(joinedload(Assignment.need).joinedload(Need.person).joinedload(Person.household))
+    ).unique().scalars().all()
+    cards = assignment_cards(session, list(rows), on_date)
     cards.sort(key=lambda c: (c.state != "proposed", c.next_visit_due or dt.date.max, c.id))
     return cards
 

@@ -123,13 +123,16 @@ def my_assignments():  # type: ignore[no-untyped-def]
     session = db()
     today = S.local_today()
     volunteer = S.volunteer_for_user(session, current_user.id)
-    cards = S.my_assignments(session, current_user.id, today)
+    cards = S.my_assignments(session, current_user.id, today, volunteer=volunteer) if volunteer else []
+    hours = S.service_hours(session, volunteer.id) if volunteer else None
+    page = render_template("volunteering/my_assignments.html", cards=cards, volunteer=volunteer, hours=hours,
+                           today=today)
+    # the read is logged (privacy): its one INSERT, committed with the page's reads in one
+    # transaction, and before the page leaves
     S.audit(session, current_user.id, "read_assignments", "volunteer", volunteer.id if volunteer else None,
             remote_addr=request.remote_addr)
     session.commit()
-    hours = S.service_hours(session, volunteer.id) if volunteer else None
-    return render_template("volunteering/my_assignments.html", cards=cards, volunteer=volunteer, hours=hours,
-                           today=today)
+    return page
 
 
 @bp.route("/api/my/assignments")
