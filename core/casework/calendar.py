@@ -180,6 +180,49 @@ def first_of_next_month(day: dt.date) -> dt.date:
     return add_months(day.replace(day=1), 1)
 
 
+# -- grid report periods ------------------------------------------------------------------------
+# One definition for casework (filing, the grid pages) and the scheduler's zero-report job, so
+# the two never disagree on what "this period" is. The standard ``core.grid_report_every``
+# (days) chooses the period: 7 = ISO weeks (Monday to Sunday), 30 = calendar months; with no
+# stored row the period is weekly (the issue: "weekly by default").
+
+GRID_REPORT_EVERY = "core.grid_report_every"
+GRID_REPORT_EVERY_DEFAULT = 7
+REPORT_PERIOD_KINDS = ("week", "month")
+
+
+def grid_report_period(session: Session, on: dt.date, region_code: str | None = None) -> str:
+    """"week" or "month": the grid report period in force on ``on`` (a value of 28 days or
+    more means calendar months, anything less ISO weeks)."""
+    from core.scheduler.context import standard_value
+
+    every = standard_value(session, GRID_REPORT_EVERY, on, GRID_REPORT_EVERY_DEFAULT, region_code=region_code)
+    return "month" if every >= 28 else "week"
+
+
+def period_bounds(day: dt.date, kind: str) -> tuple[dt.date, dt.date]:
+    """(first day, first day of the next period) of the ``kind`` period containing ``day``."""
+    if kind == "month":
+        start = day.replace(day=1)
+        return start, add_months(start, 1)
+    if kind == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=7)
+    raise ValueError(f"unknown report period {kind!r}")
+
+
+def period_label(start: dt.date, kind: str) -> str:
+    """``2026-03`` for a month, ``2026-W10`` for an ISO week."""
+    return f"{start:%Y-%m}" if kind == "month" else f"{start:%G-W%V}"
+
+
+def grid_report_bounds(session: Session, day: dt.date,
+                       region_code: str | None = None) -> tuple[str, dt.date, dt.date]:
+    """(kind, start, next start) of the grid report period containing ``day``."""
+    kind = grid_report_period(session, day, region_code)
+    return (kind, *period_bounds(day, kind))
+
+
 # -- time limits -------------------------------------------------------------------------------
 
 

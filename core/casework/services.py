@@ -22,6 +22,8 @@ from core.casework.calendar import (
     add_months,
     due_date,
     first_of_next_month,
+    grid_report_bounds,
+    period_label,
     time_limit,
 )
 from core.casework.ledger import Actor
@@ -1150,27 +1152,30 @@ def remove_case(session: Session, actor: Actor, case_id: int, boards: Any, *, gr
 
 
 def file_grid_report(session: Session, actor: Actor, *, period: dt.date, zero: bool, note: str = "") -> GridReport:
-    """The grid worker's periodic report for a month; ``zero`` is the explicit 零报告.
+    """The grid worker's periodic report for the period containing ``period``; ``zero`` is the
+    explicit 零报告. The period is an ISO week by default, a calendar month when the standard
+    ``core.grid_report_every`` says 30 (:func:`core.casework.calendar.grid_report_bounds`, the
+    same definition the zero-report job checks against).
 
-    A periodic report lists the cases the worker reported in that month; a zero report
-    is refused when the worker did report someone that month.
+    A periodic report lists the cases the worker reported in that period; a zero report
+    is refused when the worker did report someone in it.
     """
     if actor.role != "grid_worker":
         raise TransitionError("只有网格员提交网格报告", "only grid workers file grid reports")
-    period = period.replace(day=1)
-    next_period = add_months(period, 1)
+    kind, period, next_period = grid_report_bounds(session, period, getattr(actor, "region_code", None))
+    label = period_label(period, kind)
     existing = session.execute(
         select(GridReport).where(GridReport.reporter_id == actor.id, GridReport.period == period)
     ).scalar_one_or_none()
     if existing is not None:
-        raise TransitionError(f"{period:%Y-%m} 的报告已提交", f"the report for {period:%Y-%m} was already filed")
+        raise TransitionError(f"{label} 的报告已提交", f"the report for {label} was already filed")
     reported = list(session.execute(
         select(Case.id).where(Case.reported_by == actor.id, Case.channel == "discovery",
                               Case.received_on >= period, Case.received_on < next_period)
     ).scalars())
     if zero and reported:
-        raise TransitionError(f"本月已上报 {len(reported)} 户, 不能零报告",
-                              f"{len(reported)} households were reported this month: not a zero report")
+        raise TransitionError(f"{label} 已上报 {len(reported)} 户, 不能零报告",
+                              f"{len(reported)} households were reported in {label}: not a zero report")
     if not zero and not reported and not note.strip():
         raise TransitionError("没有上报对象时请提交零报告或填写情况说明",
                               "with nobody reported, file a zero report or write a note")

@@ -536,8 +536,11 @@ def grid_home():  # type: ignore[no-untyped-def]
                                     .order_by(Case.received_on.desc())).scalars())
     reports = list(session.execute(select(GridReport).where(GridReport.reporter_id == current_user.id)
                                    .order_by(GridReport.period.desc())).scalars())
-    return render_template("casework/grid_home.html", reported=reported, reports=reports,
-                           this_month=today().replace(day=1))
+    code = current_user.region_code
+    kind, this_period, _following = cal.grid_report_bounds(session, today(), code)
+    labels = {r.id: cal.period_label(r.period, cal.grid_report_period(session, r.period, code)) for r in reports}
+    return render_template("casework/grid_home.html", reported=reported, reports=reports, labels=labels,
+                           period_kind=kind, this_period=this_period, this_label=cal.period_label(this_period, kind))
 
 
 @bp.route("/grid/report-person", methods=["GET", "POST"])

@@ -33,6 +33,7 @@ DEFAULTS: dict[str, int] = {
     "core.warning_expiry_days_ahead": 30,
     "core.deadline_warning_working_days": 3,
     "core.grid_report_grace_days": 3,
+    "core.grid_report_every": 7,  # 7 = ISO weeks, 30 = calendar months (core.casework.calendar.grid_report_period)
 }
 OPEN_CASE_STAGES = ("included", "active")
 DEADLINE_LABELS = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import select
 
@@ -24,10 +24,9 @@ from core.boards import Job
 from core.models import Assignment, Case, Household, Need, Person, Region, Standard, User, Volunteer
 from core.scheduler.checks import setting
 
-# The grid report period of core.casework (one report per worker per calendar month,
-# ``grid_report.period`` = the month's first day). The issue asks for weekly by default;
-# switch this to "week" together with casework's period (the job handles both).
-GRID_REPORT_PERIOD = "month"
+# The grid report period (ISO week by default, a calendar month when the standard
+# ``core.grid_report_every`` is 30) is defined once, in core.casework.calendar
+# (``grid_report_bounds``), for filing and for this job alike.
 STREET_LEVELS = ("street", "town")
 
 
@@ -168,22 +167,26 @@ def _event_visits(ctx: Any, household: Household, kind: str, key: str, params: d
 
 
 def report_periods(first_due: dt.date, last_due: dt.date, grace_days: int,
-                   kind: str = GRID_REPORT_PERIOD) -> Iterator[tuple[dt.date, dt.date, dt.date]]:
-    """(period start, period end, due date) of every report period whose due date is in the range."""
-    from core.casework.calendar import add_months
+                   kind: str | Callable[[dt.date], str] = "week") -> Iterator[tuple[dt.date, dt.date, dt.date]]:
+    """(period start, period end, due date) of every report period whose due date is in the range.
 
+    ``kind`` is "week" or "month", or a function of a day giving the kind in force that day
+    (the period containing a day is :func:`core.casework.calendar.period_bounds` of it).
+    """
+    from core.casework.calendar import period_bounds
+
+    kind_on = kind if callable(kind) else (lambda _day: kind)
     # walk from a period early enough to reach ``first_due``
-    cursor = first_due - dt.timedelta(days=grace_days + 40)
-    start = cursor.replace(day=1) if kind == "month" else cursor - dt.timedelta(days=cursor.weekday())
+    day = first_due - dt.timedelta(days=grace_days + 40)
     while True:
-        following = add_months(start, 1) if kind == "month" else start + dt.timedelta(days=7)
+        start, following = period_bounds(day, kind_on(day))
         end = following - dt.timedelta(days=1)
         due = end + dt.timedelta(days=grace_days)
         if due > last_due:
             return
         if due >= first_due:
             yield start, end, due
-        start = following
+        day = following
 
 
 def street_of(session: Any, code: str | None) -> str | None:
@@ -201,6 +204,7 @@ def zero_reports(ctx: Any) -> str:
     report still missing after ``core.grid_report_grace_days`` warns the street/town (board staff
     whose area covers the worker's street: there is no separate street-office role) and the
     worker. Covers every period whose due date passed since the last run (catch-up range)."""
+    from core.casework.calendar import grid_report_period, period_label
     from core.casework.models import GridReport
 
     session, today = ctx.session, ctx.today
@@ -212,11 +216,17 @@ def zero_reports(ctx: Any) -> str:
     # the window's start: since the last run, and never less than two periods back
     first_due = min(ctx.window_start(62), today - dt.timedelta(days=62))
     missing = 0
-    for start, end, due in report_periods(first_due, today - dt.timedelta(days=1), grace):
-        for worker in workers:
+    periods: dict[str | None, list[tuple[dt.date, dt.date, dt.date, str]]] = {}
+    for worker in workers:
+        if worker.region_code not in periods:  # the period standard may differ by region
+            periods[worker.region_code] = [
+                (start, end, due, period_label(start, "week" if (end - start).days == 6 else "month"))
+                for start, end, due in report_periods(
+                    first_due, today - dt.timedelta(days=1), grace,
+                    lambda day, code=worker.region_code: grid_report_period(session, day, code))]
+        for start, end, due, label in periods[worker.region_code]:
             if worker.created_at.date() > end or (worker.id, start) in filed:
                 continue
-            label = f"{start:%Y-%m}" if GRID_REPORT_PERIOD == "month" else f"{start:%G-W%V}"
             if ctx.warn("zero_report_missing", f"worker:{worker.id}:period:{start}",
                         params={"worker": worker.display_name, "period": label, "due": due}, board=None,
                         audience="board_staff", region_code=street_of(session, worker.region_code), addressee_id=worker.id,

@@ -271,18 +271,40 @@ def test_the_board_queue_sorts_cases_into_new_review_joint_review_active_and_ove
 
 
 def test_a_grid_worker_files_a_zero_report_or_a_periodic_one(app, session) -> None:
+    """Weekly by default (no stored ``core.grid_report_every``): ISO weeks, Monday to Sunday."""
     grid = actor(session, "grid")
-    zero = cw.file_grid_report(session, grid, period=D(2026, 2, 1), zero=True)
+    zero = cw.file_grid_report(session, grid, period=D(2026, 2, 25), zero=True)  # Wed → week of Mon 23 Feb
     session.commit()
-    assert zero.kind == "zero" and zero.case_ids == []
-    case = open_case(session, username="grid", board="civil_affairs", channel="discovery", on=D(2026, 3, 5))
-    with pytest.raises(cw.TransitionError):
+    assert (zero.kind, zero.period, zero.case_ids) == ("zero", D(2026, 2, 23), [])
+    with pytest.raises(cw.TransitionError, match="2026-W09"):  # Sunday 1 March ends that same week
         cw.file_grid_report(session, grid, period=D(2026, 3, 1), zero=True)
-    report = cw.file_grid_report(session, grid, period=D(2026, 3, 1), zero=False, note="发现一户")
+    case = open_case(session, username="grid", board="civil_affairs", channel="discovery", on=D(2026, 3, 5))
+    with pytest.raises(cw.TransitionError, match="不能零报告"):  # Sunday 8 March: the week of Mon 2 March
+        cw.file_grid_report(session, grid, period=D(2026, 3, 8), zero=True)
+    report = cw.file_grid_report(session, grid, period=D(2026, 3, 2), zero=False, note="发现一户")
     session.commit()
-    assert report.case_ids == [case.id]
+    assert (report.period, report.case_ids) == (D(2026, 3, 2), [case.id])
     with pytest.raises(cw.TransitionError):
-        cw.file_grid_report(session, grid, period=D(2026, 3, 1), zero=False, note="again")
+        cw.file_grid_report(session, grid, period=D(2026, 3, 4), zero=False, note="again")
+    following = cw.file_grid_report(session, grid, period=D(2026, 3, 9), zero=True)  # the next week: nobody
+    assert following.period == D(2026, 3, 9)
+
+
+def test_a_monthly_setting_makes_the_grid_report_a_calendar_month(app, session) -> None:
+    from core.casework.calendar import grid_report_bounds
+    from core.models import Standard
+
+    session.add(Standard(key="core.grid_report_every", region_code="230600", area="all", value=30, unit="days",
+                         effective_from=D(2025, 1, 1)))
+    session.commit()
+    assert grid_report_bounds(session, D(2026, 3, 17)) == ("month", D(2026, 3, 1), D(2026, 4, 1))
+    grid = actor(session, "grid")
+    case = open_case(session, username="grid", board="civil_affairs", channel="discovery", on=D(2026, 3, 20))
+    with pytest.raises(cw.TransitionError, match="2026-03"):
+        cw.file_grid_report(session, grid, period=D(2026, 3, 2), zero=True)  # 20 March is in the month
+    report = cw.file_grid_report(session, grid, period=D(2026, 3, 2), zero=False, note="发现一户")
+    session.commit()
+    assert (report.period, report.case_ids) == (D(2026, 3, 1), [case.id])
 
 
 def test_needs_of_a_case_are_visible_to_the_matcher_as_approved(app, session) -> None:

@@ -293,6 +293,12 @@ def test_grid_reports_only_by_grid_workers(session) -> None:
             "grid workers")
     refused(session, lambda: cw.file_grid_report(session, actor(session, "grid"), period=MONDAY, zero=False),
             "zero report")
+    cw.file_grid_report(session, actor(session, "grid"), period=MONDAY, zero=True)  # weekly by default
+    session.commit()
+    refused(session, lambda: cw.file_grid_report(session, actor(session, "grid"), period=MONDAY + dt.timedelta(days=6),
+                                                 zero=True), "2026-W10 was already filed")  # Sunday: the same week
+    assert cw.file_grid_report(session, actor(session, "grid"), period=MONDAY + dt.timedelta(days=7),
+                               zero=True).period == MONDAY + dt.timedelta(days=7)
 
 
 def test_an_unknown_case_is_a_clear_error(session) -> None:

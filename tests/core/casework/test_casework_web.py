@@ -131,13 +131,17 @@ def test_a_grid_worker_reports_a_household_and_files_a_zero_report(app, client, 
     assert response.status_code == 302
     case = session.execute(select(Case)).scalar_one()
     assert (case.channel, case.first_reporter_board) == ("discovery", "womens_federation")
-    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    client.post("/grid/periodic", data={"period": last_month.isoformat(), "zero": "1"})
+    today = dt.date.today()
+    this_monday = today - dt.timedelta(days=today.weekday())  # weekly by default: ISO weeks from Monday
+    last_monday = this_monday - dt.timedelta(days=7)
+    assert f"{this_monday:%G-W%V}" in client.get("/grid/").get_data(as_text=True)
+    client.post("/grid/periodic", data={"period": (last_monday + dt.timedelta(days=6)).isoformat(), "zero": "1"})
     response = client.post("/grid/periodic", data={"period": dt.date.today().isoformat(), "zero": "1"},
                            follow_redirects=True)
     assert "不能零报告" in response.get_data(as_text=True)
     reports = session.execute(select(GridReport)).scalars().all()
-    assert [(r.kind, r.period) for r in reports] == [("zero", last_month)]
+    assert [(r.kind, r.period) for r in reports] == [("zero", last_monday)]
+    assert f"{last_monday:%G-W%V}" in client.get("/grid/").get_data(as_text=True)
     assert client.get("/cases/").status_code == 403
 
 

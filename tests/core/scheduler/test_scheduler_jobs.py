@@ -135,6 +135,28 @@ def test_visit_cadence_by_risk_tier_and_category_escalates_when_long_overdue(pla
 
 
 def test_missing_zero_report_warns_the_street_and_the_worker(platform, clock, session) -> None:  # type: ignore[no-untyped-def]
+    """Weekly by default: ISO weeks, Monday to Sunday, each due 3 days after its Sunday."""
+    worker = session.execute(select(User).where(User.username == "grid")).scalar_one()
+    worker.created_at = dt.datetime(2026, 2, 2, tzinfo=dt.timezone.utc)  # Monday of 2026-W06
+    worker.region_code = B.community(session)
+    session.add(GridReport(reporter_id=worker.id, period=dt.date(2026, 2, 2), kind="zero"))
+    session.add(GridReport(reporter_id=worker.id, period=dt.date(2026, 2, 9), kind="periodic", note="上报 1 户"))
+    session.commit()
+
+    run(platform, clock, "core:zero_reports")  # Wed 4 March: the week of 16 Feb was due on 25 Feb
+
+    missing = B.warnings(session, "zero_report_missing")
+    assert [(w.addressee_id, w.params["period"], w.due_on, w.region_code) for w in missing] == [
+        (worker.id, "2026-W08", dt.date(2026, 2, 25), "230602001")]  # the worker's street
+    twice_changes_nothing(platform, clock, session, "core:zero_reports")
+
+    clock.advance(days=1)  # Thu 5 March: the week of Mon 23 Feb – Sun 1 March was due on 4 March
+    run(platform, clock, "core:zero_reports")
+    assert [w.params["period"] for w in B.warnings(session, "zero_report_missing")] == ["2026-W08", "2026-W09"]
+
+
+def test_a_monthly_setting_makes_the_job_expect_one_report_a_month(platform, clock, session) -> None:  # type: ignore[no-untyped-def]
+    _standard(session, "core.grid_report_every", "30", dt.date(2025, 1, 1), unit="days")
     worker = session.execute(select(User).where(User.username == "grid")).scalar_one()
     worker.created_at = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
     worker.region_code = B.community(session)
@@ -146,8 +168,7 @@ def test_missing_zero_report_warns_the_street_and_the_worker(platform, clock, se
 
     missing = B.warnings(session, "zero_report_missing")
     assert [(w.addressee_id, w.params["period"], w.due_on, w.region_code) for w in missing] == [
-        (worker.id, "2026-02", dt.date(2026, 3, 3), "230602001")]  # the worker's street
-    twice_changes_nothing(platform, clock, session, "core:zero_reports")
+        (worker.id, "2026-02", dt.date(2026, 3, 3), "230602001")]
 
 
 # -- early warnings on data changes ---------------------------------------------------------------------
