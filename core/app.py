@@ -12,12 +12,22 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter
 
 from core import migrate
 from core.db import make_engine, make_session_factory
 from core.plugins import BoardHost, get_plugin_manager
 
 LOCALES = ("zh", "en")
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` limited to the range of the INTEGER primary keys (1 … 2**31 − 1)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 class Platform:
@@ -87,6 +97,9 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
         instance = Path(test_config["INSTANCE_PATH"]).resolve()
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask("core", instance_path=str(instance), instance_relative_config=True)
+    # Every <int:…> in a URL is a row id: one beyond a 32-bit INTEGER answers 404 before it
+    # reaches PostgreSQL (which would refuse it with a server error); set before any route.
+    app.url_map.converters["int"] = RowIdConverter
     app.config.from_mapping(_default_config(instance))
     if test_config:
         app.config.from_mapping(test_config)
