@@ -86,6 +86,7 @@ SHIPPED_LIMITS: tuple[tuple[str, int, str, str], ...] = (
     ("review.extended", 45, "working_days", "S2 Art. 22: extendable to 45 working days (objection, split hukou, hard investigation)"),
     ("review.tekun", 15, "working_days", "S6 Art. 13: township investigation and preliminary opinion within 15 working days"),
     ("county_review.tekun", 15, "working_days", "S6 Art. 15: county confirms within 15 working days"),
+    ("county_review.dibao", 10, "working_days", "S2 Art. 20: the county decides within 10 working days of receiving the file"),
     ("review.rigid_expenditure", 30, "working_days", "domain-rules §12.5: rigid-expenditure decision within 30 (45) working days"),
     ("review.temporary", 30, "working_days", "no national figure for the full procedure; local default, edit as needed"),
     ("review.other", 30, "working_days", "no national rule for union/disabled/care boards: the dibao limit is used as the local default"),

@@ -295,7 +295,8 @@ def _cleared(session: Session, case: Case, purpose: str, on: dt.date) -> PublicN
 
 def clear_for_submission(session: Session, case: Case, on: dt.date) -> None:
     """Refuse submission until the preliminary opinion was posted after the last review step
-    and ended without objection; then start the 特困 county stage (S6 Art. 15)."""
+    and ended without objection; then start the county stage: 15 working days for 特困
+    (S6 Art. 15), 10 for dibao (S2 Art. 20) unless approval is delegated to the township."""
     cw = _cw()
     if not notice_required(session, case):
         return
@@ -304,8 +305,9 @@ def clear_for_submission(session: Session, case: Case, on: dt.date) -> None:
     if changed:
         raise _error("公示后审核步骤有变化, 须重新公示", "review steps changed after the notice: post a new notice")
     cw._close_deadline(session, case, "public_notice", on)
-    if cw.detail_of(session, case).track == "tekun":
-        cw._set_deadline(session, case, "county_review", "county_review.tekun", on)
+    track = cw.detail_of(session, case).track
+    if track in ("tekun", "dibao"):
+        cw._set_deadline(session, case, "county_review", f"county_review.{track}", on)
 
 
 def clear_for_removal(session: Session, case: Case, catalogue: dict[str, Any], ground: str, on: dt.date) -> None:

@@ -316,3 +316,17 @@ def test_a_dibao_removal_needs_no_termination_notice(app, session) -> None:
                              on=D(2026, 6, 10))
     session.commit()
     assert removal.stops_from == D(2026, 7, 1)
+
+
+def test_the_dibao_county_stage_runs_10_working_days_across_the_national_day_holiday(app, session) -> None:
+    # S2 Art. 20. Submitted Tue 29 Sep 2026: 30 Sep is day 1; 1-7 Oct are holidays; 8, 9 Oct,
+    # the make-up Saturday 10 Oct, then 12-16 Oct and Mon 19 Oct make days 2-10.
+    case = open_case(session, on=D(2026, 9, 8))
+    civil = actor(session, "civil")
+    run_review(session, app, case, "civil", on=D(2026, 9, 8), submit=False)
+    notice.post_public_notice(session, civil, case.id, location="社区公示栏", starts_on=D(2026, 9, 22), amount_fen=123000)
+    session.commit()
+    cw.submit_for_joint_review(session, civil, case.id, D(2026, 9, 29))
+    session.commit()
+    county = deadline(session, case.id, "county_review")
+    assert (county.limit_key, county.starts_on, county.due_on) == ("county_review.dibao", D(2026, 9, 29), D(2026, 10, 19))
