@@ -54,6 +54,7 @@ from core.models import (
     User,
     Volunteer,
 )
+from core.privacy.models import Consent
 from core.regions import AREA_CODES, SEED_REGIONS
 
 __all__ = ["DemoLogin", "DemoSummary", "DEMO_LOGINS", "seed_demo"]
@@ -735,6 +736,9 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     assignments = _make_assignments(b, needs, need_ids, volunteers, volunteer_ids)
     if assignments:
         session.execute(_insert(Assignment), assignments)
+    consents = _make_consents(b, needs, person_ids)
+    if consents:
+        session.execute(_insert(Consent), consents)
 
     # 5. logins, last: they need the demo streets, and the volunteer login a Volunteer row
     summary.logins, notes = _create_logins(session, volunteers, volunteer_ids, assignments)
@@ -993,6 +997,28 @@ def _need_row(need: dict[str, Any], person_ids: list[int]) -> dict[str, Any]:
     row = {k: v for k, v in need.items() if not k.startswith("_")}
     row["person_id"] = person_ids[need["_p"]]
     return row
+
+
+def _make_consents(b: _Builder, needs: list[dict[str, Any]], person_ids: list[int]) -> list[dict[str, Any]]:
+    """Consent to share a visit's details with volunteers (PIPL Art. 23) for most people in care;
+    a minor's comes from the guardian (Art. 31). About one in ten has none yet, so the
+    demo also shows what a volunteer sees without it."""
+    rows: list[dict[str, Any]] = []
+    for index in sorted({need["_p"] for need in needs}):
+        if b.rng.random() < 0.1:
+            continue
+        person = b.people[index]
+        row = {"person_id": person_ids[index], "kind": "share_with_volunteers", "legal_basis": "consent",
+               "given_on": b.today - dt.timedelta(days=b.rng.randint(10, 300)), "note": "演示数据 (demo)"}
+        if person.age < 18:
+            guardian = person.guardian
+            row.update(given_by="guardian",
+                       guardian_person_id=person_ids[guardian] if guardian is not None else None,
+                       guardian_name="" if guardian is not None else "监护人")
+        else:
+            row["given_by"] = "self"
+        rows.append(row)
+    return rows
 
 
 def _make_volunteers(b: _Builder, needs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.idnumber import age_on
 from core.models import AuditEvent, Person
 from core.privacy.models import CONSENT_KINDS, GIVERS, LEGAL_BASES, Consent
 
@@ -30,10 +31,6 @@ class ConsentError(ValueError):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
-
-
-def age_on(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def needs_guardian(person: Person, on: dt.date) -> bool:

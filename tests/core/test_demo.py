@@ -247,3 +247,17 @@ def test_the_same_seed_gives_the_same_people_in_a_fresh_database(session: Sessio
     finally:
         third.close()
         third.get_bind().dispose()
+
+
+def test_most_people_in_care_consented_to_sharing_with_volunteers_minors_through_a_guardian(
+        session: Session, demo: Any) -> None:
+    from core.privacy.models import Consent
+
+    in_care = {n.person_id for n in session.execute(select(Need)).scalars()}
+    consents = session.execute(select(Consent).where(Consent.kind == "share_with_volunteers")).scalars().all()
+    assert {c.person_id for c in consents} <= in_care
+    assert 0.75 <= len(consents) / len(in_care) < 1  # about one in ten has not consented yet
+    for consent in consents:
+        person = session.get(Person, consent.person_id)
+        minor = age_on(person.birth_date, TODAY) < 18
+        assert consent.given_by == ("guardian" if minor else "self")
