@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
+from core.privacy.columns import EncryptedText
 
 
 class UserCredential(Base):
@@ -21,8 +22,10 @@ class UserCredential(Base):
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # the user must choose a new password at the next login (set by an administrator's reset)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    # TOTP (RFC 6238): the base32 secret; enabled only once a code from the app was verified
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # TOTP (RFC 6238): the base32 secret, AES-GCM-encrypted at rest under the data key (a
+    # database dump alone cannot mint codes; migration 0014); enabled only once a code from
+    # the app was verified. A secret of up to 64 characters fits the 128-character ciphertext.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText(context="user_credential.totp_secret"))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     # the last accepted 30-second step: a code is never accepted twice (RFC 6238 §5.2)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)

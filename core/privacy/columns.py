@@ -117,6 +117,32 @@ class EncryptedIdentifier(TypeDecorator):
     comparator_factory = Comparator  # type: ignore[assignment]
 
 
+class EncryptedText(TypeDecorator):
+    """A short secret stored as AES-GCM ciphertext (``v1:…``), e.g. a TOTP secret.
+
+    Unlike :class:`EncryptedIdentifier` nothing is normalised and there is no blind index:
+    such a column is read by its row, never searched. ``context`` (the table and column)
+    is bound into the ciphertext. Values written before encryption (plain text) still read,
+    so a half-migrated row never locks an administrator out.
+    """
+
+    impl = String(CIPHERTEXT_LENGTH)
+    cache_ok = True
+
+    def __init__(self, context: str) -> None:
+        super().__init__()
+        self.context = context
+
+    def __repr__(self) -> str:  # what Alembic's autogenerate renders
+        return f"EncryptedText(context={self.context!r})"
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return crypto.seal(None if value is None else str(value), context=self.context.encode())
+
+    def process_result_value(self, value: Any, dialect: Any) -> str | None:
+        return crypto.unseal(value, context=self.context.encode(), what=f"an encrypted {self.context}")
+
+
 def index_default(column: str, kind: EncryptedIdentifier) -> Callable[[Any], str | None]:
     """An insert default computing the blind index from the row's ``column`` (bulk inserts)."""
 

@@ -7,7 +7,10 @@ the key handling and the two primitives the migration and the column type use:
   ``v1:<base64url(nonce|ciphertext|tag)>`` (an ID number never starts with ``v1:``, so an
   already-encrypted value is recognised and never encrypted twice);
 * :func:`blind_index`: HMAC-SHA256 of the normalised number under a key derived
-  separately from the master key (HKDF labels), for exact lookups and uniqueness.
+  separately from the master key (HKDF labels), for exact lookups and uniqueness;
+* :func:`seal` / :func:`unseal`: the same AES-GCM for other short secrets stored as they
+  are (the administrators' TOTP secrets, ``core.privacy.columns.EncryptedText``), each
+  bound to its column by the associated data.
 
 The key comes from configuration, never the repository: ``CAREMATCH_DATA_KEY`` (64 hex
 characters), else ``CAREMATCH_DATA_KEY_FILE``, else ``data_key`` in the instance folder
@@ -104,15 +107,21 @@ def is_ciphertext(value: str | None) -> bool:
     return bool(value) and value.startswith(PREFIX)  # type: ignore[union-attr]
 
 
-def encrypt(number: str | None, *, context: bytes = b"id_number") -> str | None:
-    if number is None or is_ciphertext(number):
-        return number
+def seal(text: str | None, *, context: bytes) -> str | None:
+    """Encrypt any short text as stored (no normalisation): ``v1:…`` under the data key.
+
+    ``context`` (AES-GCM associated data) names the column, so a value copied into a column
+    of another kind does not open. Already-sealed values pass through unchanged.
+    """
+    if text is None or is_ciphertext(text):
+        return text
     nonce = secrets.token_bytes(12)
-    sealed = _aead().encrypt(nonce, normalise(number).encode(), context)
+    sealed = _aead().encrypt(nonce, text.encode(), context)
     return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 
 
-def decrypt(value: str | None, *, context: bytes = b"id_number") -> str | None:
+def unseal(value: str | None, *, context: bytes, what: str = "an encrypted value") -> str | None:
+    """The text behind ``value`` (plain values pass through: rows written before encryption)."""
     if value is None or not is_ciphertext(value):
         return value
     from cryptography.exceptions import InvalidTag
@@ -122,11 +131,25 @@ def decrypt(value: str | None, *, context: bytes = b"id_number") -> str | None:
     try:
         return _aead().decrypt(data[:12], data[12:], context).decode()
     except InvalidTag:
-        source = "CAREMATCH_DATA_KEY" if os.environ.get("CAREMATCH_DATA_KEY") else f"the key file {key_path()}"
         raise DataKeyError(
-            f"an encrypted ID number does not open with this data key: {source} is not the key the database "
+            f"{what} does not open with this data key: {key_source()} is not the key the database "
             "was encrypted with (or the stored value was altered)"
         ) from None
+
+
+def key_source() -> str:
+    """Where the data key comes from, for error messages (never the key itself)."""
+    return "CAREMATCH_DATA_KEY" if os.environ.get("CAREMATCH_DATA_KEY") else f"the key file {key_path()}"
+
+
+def encrypt(number: str | None, *, context: bytes = b"id_number") -> str | None:
+    if number is None or is_ciphertext(number):
+        return number
+    return seal(normalise(number), context=context)
+
+
+def decrypt(value: str | None, *, context: bytes = b"id_number") -> str | None:
+    return unseal(value, context=context, what="an encrypted ID number")
 
 
 def blind_index(number: str | None) -> str | None:
