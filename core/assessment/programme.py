@@ -83,6 +83,10 @@ class Programme:
             raise ValueError(f"rule of {self.key} returned a finding for {finding.programme_key}")
         if finding.status != ELIGIBLE or self.benefit is None:
             return finding
+        return self.with_benefit(view, standards, finding)
+
+    def with_benefit(self, view: HouseholdView, standards: StandardsInForce, finding: Finding) -> Finding:
+        """An eligible finding completed by the benefit rule: the benefit and its approval tier, or the care needs."""
         result = self.benefit(view, standards, finding)
         if isinstance(result, Benefit):
             tier, limit = self.approval_for(result, standards)
