@@ -71,6 +71,11 @@ def _default_config(instance_path: Path) -> dict[str, Any]:
         # counters live in the database, so several web processes share them
         "LOGIN_RATE_LIMIT": os.environ.get("CAREMATCH_LOGIN_RATE_LIMIT", "10/minute"),
         "API_RATE_LIMIT": os.environ.get("CAREMATCH_API_RATE_LIMIT", "300/minute"),
+        # ASVS §7.3: a session ends after this long without a request, and this long after login
+        "SESSION_IDLE_MINUTES": float(os.environ.get("CAREMATCH_SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": float(os.environ.get("CAREMATCH_SESSION_ABSOLUTE_HOURS", "12")),
+        # set when the platform is served over HTTPS: secure cookies and HSTS
+        "HTTPS": os.environ.get("CAREMATCH_HTTPS", "") not in ("", "0", "false", "no"),
     }
 
 
@@ -121,7 +126,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     Babel(app, locale_selector=select_locale)
     CSRFProtect(app)
 
-    from core import auth, households, views
+    from core import auth, headers, households, views
     from core.casework.views import bp as casework_bp
     from core.excel.views import bp as excel_bp
     from core.funds.views import bp as funds_bp
@@ -132,6 +137,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     from core.users import bp as users_bp
     from core.volunteering.views import bp as volunteering_bp
 
+    headers.init_app(app)
     auth.init_app(app)
     views.init_app(app)
     households.init_app(app)

@@ -56,22 +56,29 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def _page_refusing_csp_violations(context: Any) -> Iterator[Any]:
+    # Every journey doubles as a check of the Content-Security-Policy: a page that relies on
+    # an inline script or style attribute shows up as a console violation and fails its test.
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield page
+    context.close()
+    assert not violations, f"the Content-Security-Policy refused something: {violations}"
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A desktop-sized page in a fresh browser context (its own cookies)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from _page_refusing_csp_violations(
+        browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN"))
 
 
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Any]:
     """A phone-sized page (volunteers use the platform on their phones)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from _page_refusing_csp_violations(
+        browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                            locale="zh-CN"))
