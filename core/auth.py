@@ -410,6 +410,7 @@ def _complete_login(user: User, target: str):  # type: ignore[no-untyped-def]
     if locale:
         session["locale"] = locale
     login_user(SessionUser.of(user))
+    session["started"] = session["seen"] = int(time.time())
     row = db().get(UserCredential, user.id)
     if row is not None and row.must_change_password:
         session["must_change_password"] = True
@@ -523,11 +524,13 @@ def change_password():  # type: ignore[no-untyped-def]
                 error = str(exc)
             else:
                 session_db.commit()
-                locale = session.get("locale")
+                locale, started = session.get("locale"), session.get("started")
                 session.clear()
                 if locale:
                     session["locale"] = locale
                 login_user(SessionUser.of(user))  # this browser carries the new version
+                # a new cookie, the same login: the absolute lifetime still counts from it
+                session["started"], session["seen"] = started, int(time.time())
                 flash(_("Your password is changed; your other sessions have ended."), "info")
                 return redirect(url_for("core.home"))
     status = 400 if error else 200
@@ -602,6 +605,37 @@ def init_app(app: Flask) -> None:
             return None
         return SessionUser.of(user)
 
+    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+    app.config.setdefault("SESSION_ABSOLUTE_HOURS", 12)
+
+    @app.before_request
+    def _session_timeouts():  # type: ignore[no-untyped-def]
+        # Registered first, so that an expired session never reaches a page or the rate limit.
+        if "_user_id" not in session:
+            return None
+        expired = session_expiry(session, time.time(), idle_minutes=app.config["SESSION_IDLE_MINUTES"],
+                                 absolute_hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        if expired is None:
+            return None
+        user_id = session.get("_user_id", "").partition(":")[0]
+        session_db = db()
+        session_db.add(AuditEvent(user_id=int(user_id) if user_id.isdigit() else None, action="session_expired",
+                                  reason=expired, remote_addr=request.remote_addr))
+        session_db.commit()
+        locale = session.get("locale")
+        logout_user()
+        session.clear()
+        if locale:
+            session["locale"] = locale
+        message = str(_SESSION_EXPIRED_MESSAGES[expired])
+        if request.path.startswith("/api/"):
+            response = jsonify(error=message)
+            response.status_code = 401
+            return response
+        flash(message, "info")
+        target = request.full_path if request.method == "GET" else ""
+        return redirect(url_for("auth.login", next=target.rstrip("?")) if target else url_for("auth.login"))
+
     @app.before_request
     def _limit_api():  # type: ignore[no-untyped-def]
         if not request.path.startswith("/api/"):
@@ -625,5 +659,30 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
 
+
+def session_expiry(cookie: Any, now: float, *, idle_minutes: float, absolute_hours: float) -> str | None:
+    """Why a logged-in session has ended by time, or None while it is alive.
+
+    OWASP ASVS 5.0 §7.3: an idle timeout (no request for ``idle_minutes``) and an absolute
+    lifetime (``absolute_hours`` after login), whatever the activity. A session without the
+    login time (a cookie older than these rules) counts as expired. Otherwise the last-seen
+    time moves on, at most once a minute so that the cookie is not rewritten on every request.
+    """
+    started, seen = cookie.get("started"), cookie.get("seen")
+    if not isinstance(started, int) or not isinstance(seen, int):
+        return "absolute"
+    if now - started > absolute_hours * 3600:
+        return "absolute"
+    if now - seen > idle_minutes * 60:
+        return "idle"
+    if now - seen >= 60:
+        cookie["seen"] = int(now)
+    return None
+
+
+_SESSION_EXPIRED_MESSAGES = {
+    "idle": _l("Your session ended after a time without activity. Log in again."),
+    "absolute": _l("Your session reached its maximum length. Log in again."),
+}
 
 _ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.logout", "auth.login", "core.set_locale", "core.healthz", None}
