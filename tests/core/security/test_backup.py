@@ -1,5 +1,7 @@
 """Restore drill: back up a database with data, change the data, restore, and prove the rows,
-the integrity and the migration head are back and the app works on the restored copy."""
+the integrity and the migration head are back and the app works on the restored copy.
+Backups are encrypted by default: a wrong key or a damaged file is refused and the database
+stays as it was; retention keeps the newest N backups and never the one just written."""
 
 from __future__ import annotations
 
@@ -55,6 +57,11 @@ def _drill(app: Any, tmp_path: Path, figures: dict[str, Any]) -> None:
     figures["backup_s"] = time.perf_counter() - t0
     assert result.exit_code == 0, result.output
     assert dump.exists() and (dump.stat().st_mode & 0o777) == 0o600
+    assert "encrypted" in result.output and "NOT encrypted" not in result.output
+    head = dump.read_bytes()[:4096]
+    assert head.startswith(backup_module.MAGIC)  # sealed by default, with the key derived from the data key
+    assert b"SQLite format 3" not in head and b"PGDMP" not in head and b"drill" not in dump.read_bytes()
+    assert not list(dump.parent.glob("*partial*"))  # no plain scratch copy left behind
     figures["size"] = dump.stat().st_size
 
     # the data changes after the backup: an edit, a new row, a deletion
@@ -134,23 +141,40 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
     engine.dispose()
 
 
-@pytest.mark.postgres
-def test_postgresql_backup_restore_drill(tmp_path: Path) -> None:
-    base = os.environ.get(PG_URL_ENV)
-    if not base:
-        pytest.skip(f"{PG_URL_ENV} is not set: the PostgreSQL drill needs a server to make a scratch database on")
-    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
-        pytest.skip("pg_dump/pg_restore are not installed (apt-get install postgresql-client)")
+# The server the PostgreSQL drill makes its scratch database on: the suite's, else CI's default
+# server. Only the server is used; the named database is never touched.
+PG_SERVER_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_server_or_skip() -> Any:
     from sqlalchemy.engine import make_url
 
     from core.db import make_engine
 
-    scratch = f"carematch_drill_{uuid.uuid4().hex[:8]}"
-    server = make_url(base).set(database="postgres")
-    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        pytest.skip("pg_dump/pg_restore are not installed (apt-get install postgresql-client)")
+    base = make_url(os.environ.get(PG_URL_ENV) or PG_SERVER_DEFAULT)
+    admin = make_engine(base.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect():
+            pass
+    except Exception as exc:
+        admin.dispose()
+        pytest.skip(f"no PostgreSQL server answers at {base.render_as_string(hide_password=True)}: "
+                    f"{exc.__class__.__name__}")
+    return base, admin
+
+
+@pytest.mark.postgres
+def test_postgresql_backup_restore_drill(tmp_path: Path) -> None:
+    """Runs wherever a PostgreSQL server answers (CI's SQLite run included): the test makes and
+    drops its own scratch database ``<suite database>_drill_<random>`` on that server."""
+    base, admin = _postgres_server_or_skip()
+    scratch = f"{base.database or 'carematch'}_drill_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{scratch}"'))
-    url = make_url(base).set(database=scratch).render_as_string(hide_password=False)
+    url = base.set(database=scratch).render_as_string(hide_password=False)
     app = create_app({"TESTING": True, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "instance"),
                       "SECRET_KEY": "drill", "WTF_CSRF_ENABLED": False, "AUTO_MIGRATE": False})
     figures: dict[str, Any] = {}
@@ -159,9 +183,162 @@ def test_postgresql_backup_restore_drill(tmp_path: Path) -> None:
 
         initialise(app.extensions["carematch"], admin_username="root", admin_password=PASSWORD, enable_boards=True)
         _drill(app, tmp_path, figures)
+        _wrong_key_changes_nothing(app, tmp_path)
     finally:
         app.extensions["carematch"].engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         admin.dispose()
     print(f"\nPostgreSQL drill: {figures}")
+
+
+# -- encryption, wrong keys, damage ------------------------------------------------------------
+
+
+def _sqlite_app(tmp_path: Path) -> Any:
+    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "SECRET_KEY": "drill", "WTF_CSRF_ENABLED": False, "AUTO_MIGRATE": True})
+    from core.cli import initialise
+
+    initialise(app.extensions["carematch"], admin_username="root", admin_password=PASSWORD, enable_boards=False)
+    return app
+
+
+def _wrong_key_changes_nothing(app: Any, tmp_path: Path) -> None:
+    """Back up under key A, change the data, restore with key B: refused, nothing changed."""
+    platform = app.extensions["carematch"]
+    key_a, key_b = tmp_path / "a.key", tmp_path / "b.key"
+    key_a.write_text("a1" * 32)
+    key_b.write_text("b2" * 32)
+    dump = tmp_path / "keyed" / "k.bak"
+    runner = CliRunner()
+    result = runner.invoke(backup_module.backup_command, [str(dump), "--key-file", str(key_a)], obj=_context(app))
+    assert result.exit_code == 0, result.output
+    with platform.session() as s:
+        create_user(s, "after_keyed_backup", PASSWORD, role="auditor", region_code="230600")
+        s.commit()
+    before = _fingerprint(platform.engine)
+    wrong = runner.invoke(backup_module.restore_command, [str(dump), "--yes", "--key-file", str(key_b)],
+                          obj=_context(app))
+    assert wrong.exit_code != 0
+    assert "wrong backup key" in wrong.output and "database is unchanged" in wrong.output
+    assert _fingerprint(platform.engine) == before
+    # the configured key (derived from the data key) is not key A either
+    assert runner.invoke(backup_module.restore_command, [str(dump), "--yes"], obj=_context(app)).exit_code != 0
+    assert _fingerprint(platform.engine) == before
+    right = runner.invoke(backup_module.restore_command, [str(dump), "--yes", "--key-file", str(key_a)],
+                          obj=_context(app))
+    assert right.exit_code == 0, right.output
+    with platform.session() as s:
+        assert s.execute(select(User).where(User.username == "after_keyed_backup")).scalar_one_or_none() is None
+
+
+def test_sqlite_restore_with_a_wrong_key_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    app = _sqlite_app(tmp_path)
+    try:
+        _wrong_key_changes_nothing(app, tmp_path)
+    finally:
+        app.extensions["carematch"].engine.dispose()
+
+
+def test_a_damaged_or_truncated_encrypted_backup_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    app = _sqlite_app(tmp_path)
+    platform = app.extensions["carematch"]
+    try:
+        dump = tmp_path / "d.bak"
+        assert CliRunner().invoke(backup_module.backup_command, [str(dump)], obj=_context(app)).exit_code == 0
+        good = dump.read_bytes()
+        before = _fingerprint(platform.engine)
+        damaged = bytearray(good)
+        damaged[backup_module.HEADER_BYTES + 100] ^= 0x01
+        for variant, expected in ((bytes(damaged), "damaged or altered"),
+                                  (good[:-1000], "damaged or altered"),
+                                  (good[:backup_module.HEADER_BYTES - 1], "not an encrypted")):
+            dump.write_bytes(variant)
+            with pytest.raises(backup_module.BackupError, match=expected):
+                backup_module.restore(platform.engine, dump)
+            assert _fingerprint(platform.engine) == before
+    finally:
+        platform.engine.dispose()
+
+
+@pytest.mark.parametrize("size", [0, 1, backup_module.CHUNK, 2 * backup_module.CHUNK, 2 * backup_module.CHUNK + 12345])
+def test_the_chunked_stream_round_trips_and_refuses_cut_or_reordered_chunks(size: int) -> None:
+    import io
+
+    plain = os.urandom(size)
+    key = bytes(range(32))
+    sealed = io.BytesIO()
+    backup_module.encrypt_stream(io.BytesIO(plain), sealed, key)
+    data = sealed.getvalue()
+    chunks = max(1, -(-size // backup_module.CHUNK))
+    assert len(data) == backup_module.HEADER_BYTES + size + chunks * backup_module.TAG
+
+    def opened(blob: bytes) -> bytes:
+        path = Path(f"/tmp/carematch-stream-{os.getpid()}-{uuid.uuid4().hex}")
+        try:
+            path.write_bytes(blob)
+            out = io.BytesIO()
+            backup_module.decrypt_file(path, out, key)
+            return out.getvalue()
+        finally:
+            path.unlink()
+
+    assert opened(data) == plain
+    if chunks >= 2:
+        step = backup_module.CHUNK + backup_module.TAG
+        body = data[backup_module.HEADER_BYTES:]
+        cut = data[:backup_module.HEADER_BYTES] + body[:step]  # the last chunk(s) dropped at a boundary
+        with pytest.raises(backup_module.BackupError, match="damaged"):
+            opened(cut)
+        swapped = data[:backup_module.HEADER_BYTES] + body[step:2 * step] + body[:step] + body[2 * step:]
+        with pytest.raises(backup_module.BackupError, match="damaged"):
+            opened(swapped)
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+
+def test_keep_prunes_the_oldest_backups_and_never_the_one_just_written(tmp_path: Path) -> None:
+    app = _sqlite_app(tmp_path)
+    folder = tmp_path / "instance" / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    old = [folder / f"carematch-2026010{d}-020000.sqlite3.enc" for d in range(1, 6)]
+    for path in old:
+        path.write_bytes(b"old")
+    unrelated = [folder / "notes.txt", folder / "carematch-manual.dump", folder / "carematch-20260101-020000.sqlite3.partial"]
+    for path in unrelated:
+        path.write_bytes(b"keep me")
+    try:
+        result = CliRunner().invoke(backup_module.backup_command, ["--keep", "3"], obj=_context(app))
+        assert result.exit_code == 0, result.output
+        names = sorted(p.name for p in folder.iterdir() if backup_module.BACKUP_NAME.match(p.name))
+        assert len(names) == 3 and names[:2] == [old[3].name, old[4].name]  # the two newest old ones
+        assert names[2].startswith("carematch-2") and names[2].endswith(".sqlite3.enc")  # the new one
+        assert all(p.exists() for p in unrelated)
+        assert result.output.count("old backup deleted") == 3
+
+        # a backup written under a name that sorts first is still never deleted, even at --keep 1
+        stale_name = folder / "carematch-20000101-000000.sqlite3.enc"
+        result = CliRunner().invoke(backup_module.backup_command, [str(stale_name), "--keep", "1"], obj=_context(app))
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in folder.iterdir() if backup_module.BACKUP_NAME.match(p.name)) == [stale_name.name]
+        assert backup_module.restore(app.extensions["carematch"].engine, stale_name).encrypted
+
+        assert CliRunner().invoke(backup_module.backup_command, ["--keep", "0"], obj=_context(app)).exit_code != 0
+    finally:
+        app.extensions["carematch"].engine.dispose()
+
+
+def test_no_encrypt_writes_a_plain_backup_that_restores(tmp_path: Path) -> None:
+    app = _sqlite_app(tmp_path)
+    try:
+        dump = tmp_path / "plain.sqlite3"
+        result = CliRunner().invoke(backup_module.backup_command, [str(dump), "--no-encrypt"], obj=_context(app))
+        assert result.exit_code == 0 and "NOT encrypted" in result.output
+        assert dump.read_bytes().startswith(b"SQLite format 3") and (dump.stat().st_mode & 0o777) == 0o600
+        result = CliRunner().invoke(backup_module.restore_command, [str(dump), "--yes"], obj=_context(app))
+        assert result.exit_code == 0, result.output
+    finally:
+        app.extensions["carematch"].engine.dispose()
