@@ -515,6 +515,54 @@ def _has_disability_or_illness(view: HouseholdView) -> bool:
     return False
 
 
+class _DibaoFigures:
+    """The dibao standard's figures for one (region, area, day): looked up once, shared by every household.
+
+    ``by_size`` holds, per household size, the exact thresholds the test compares
+    (standard × size, standard × asset months × size, × the marginal multiplier) and the
+    rounded asset limit shown in the reason, computed with the same exact expressions the
+    test used before they were shared.
+    """
+
+    __slots__ = ("standard", "standard_fen", "standard_shown", "months_record", "months", "multiplier", "by_size")
+
+    def __init__(self, std: StandardsInForce):
+        self.standard = std.record(S_DIBAO)
+        self.standard_fen = std.monthly_fen(S_DIBAO)
+        self.standard_shown = round_fen(self.standard_fen)
+        self.months_record = std.record(S_ASSET_MONTHS)
+        self.months = std.value(S_ASSET_MONTHS)
+        self.multiplier = std.value(S_MARGINAL)
+        self.by_size: dict[int, tuple] = {}
+
+    def for_size(self, size: int) -> tuple:
+        """(threshold, asset limit, asset limit shown, marginal threshold) for a household of ``size``."""
+        found = self.by_size.get(size)
+        if found is None:
+            threshold = self.standard_fen * size
+            asset_limit = self.standard_fen * self.months * size
+            found = (threshold, asset_limit, round_fen(asset_limit), threshold * self.multiplier)
+            self.by_size[size] = found
+        return found
+
+
+def dibao_figures(std: StandardsInForce) -> _DibaoFigures:
+    """The shared dibao figures of ``std`` (one object per region, area and day)."""
+    found = std.memo.get(DIBAO)
+    if found is None:
+        found = _DibaoFigures(std)
+        std.memo[DIBAO] = found
+    return found
+
+
+def _per_capita_shown(net: Decimal | int, size: int) -> int:
+    """round_fen(net / size): integer division rounded half up when ``net`` is whole fen (exact, as Decimal gives)."""
+    if type(net) is int and net >= 0:
+        quotient, remainder = divmod(net, size)
+        return quotient + 1 if 2 * remainder >= size else quotient
+    return round_fen(Decimal(net) / size)
+
+
 def dibao_facts(view: HouseholdView, std: StandardsInForce) -> DibaoFacts:
     """The household's dibao test, cached in ``view.memo`` for the programmes that build on it."""
     facts = view.memo.get(DIBAO)
@@ -522,8 +570,9 @@ def dibao_facts(view: HouseholdView, std: StandardsInForce) -> DibaoFacts:
         return facts
     facts = DibaoFacts()
     size = view.size
-    standard = std.record(S_DIBAO)
-    standard_fen = std.monthly_fen(S_DIBAO)
+    figures = std.memo.get(DIBAO) or dibao_figures(std)
+    standard = figures.standard
+    standard_fen = figures.standard_fen
     income = view.countable_income_fen
     deduction: Decimal | int = 0
     spending = 0
@@ -534,9 +583,8 @@ def dibao_facts(view: HouseholdView, std: StandardsInForce) -> DibaoFacts:
             # S2 Art. 13 last paragraph: rigid spending caused by disability or illness is deducted.
             deduction = min(spending * std.value(S_DEDUCTION_SHARE) / _TWELVE, Decimal(income))
     net = income - deduction
-    threshold = standard_fen * size
-    months = std.value(S_ASSET_MONTHS)
-    asset_limit = standard_fen * months * size
+    threshold, asset_limit, asset_limit_shown, marginal_threshold = figures.for_size(size)
+    months = figures.months
     assets_ok = view.countable_assets_fen <= asset_limit
     facts.standard_fen = standard_fen
     facts.size = size
@@ -549,32 +597,29 @@ def dibao_facts(view: HouseholdView, std: StandardsInForce) -> DibaoFacts:
     facts.assets_ok = assets_ok
     facts.eligible = size > 0 and net < threshold and assets_ok
     facts.eligible_without_deduction = size > 0 and income < threshold and assets_ok
-    multiplier = std.value(S_MARGINAL)
-    facts.marginal_threshold_fen = threshold * multiplier
-    facts.marginal = size > 0 and not facts.eligible and net < facts.marginal_threshold_fen and assets_ok
+    facts.marginal_threshold_fen = marginal_threshold
+    facts.marginal = size > 0 and not facts.eligible and net < marginal_threshold and assets_ok
     # The explanation, shared by the dibao, marginal and single-person findings.
     reasons = []
     if size == 0:
         reasons.append(R_NO_MEMBERS())
     else:
         reasons.append(R_MEMBERS(size=size))
-        excluded = [m.name for m in view.living if not m.included]
-        if excluded:
-            reasons.append(R_EXCLUDED(names=excluded))
+        if len(view.living) != size:  # someone living is not counted (S2 Art. 7)
+            reasons.append(R_EXCLUDED(names=[m.name for m in view.living if not m.included]))
         reasons.append(R_INCOME(income=income, exempt=view.exempt_income_fen))
         if deduction:
             reasons.append(R_DEDUCTION(std.record(S_DEDUCTION_SHARE), spending=spending, deduction=round_fen(deduction)))
-        per_capita = round_fen(Decimal(net) / size)
-        standard_shown = round_fen(standard_fen)
+        per_capita = _per_capita_shown(net, size)
         reasons.append(
-            (R_BELOW if net < threshold else R_NOT_BELOW)(standard, per_capita=per_capita, standard=standard_shown)
+            (R_BELOW if net < threshold else R_NOT_BELOW)(standard, per_capita=per_capita, standard=figures.standard_shown)
         )
         asset_template = R_ASSETS_OK if assets_ok else R_ASSETS_OVER
         reasons.append(
             asset_template(
-                std.record(S_ASSET_MONTHS),
+                figures.months_record,
                 assets=view.countable_assets_fen,
-                limit=round_fen(asset_limit),
+                limit=asset_limit_shown,
                 months=months,
                 size=size,
             )
@@ -734,12 +779,26 @@ def _dibao_covered(view: HouseholdView, std: StandardsInForce) -> bool:
 
 
 def _tekun_subjects(view: HouseholdView, std: StandardsInForce) -> tuple:
-    enrolled = TEKUN in view.snapshot.enrolled_programmes
-    return tuple(p.member for p in tekun_people(view, std) if p.status == ELIGIBLE or (enrolled and p.status != NOT_ELIGIBLE))
+    """The members covered as 特困 people (eligible, or enrolled and not refused); once per household."""
+    found = view.memo.get("civil_affairs.tekun_subjects")
+    if found is None:
+        enrolled = TEKUN in view.snapshot.enrolled_programmes
+        found = tuple(p.member for p in tekun_people(view, std) if p.status == ELIGIBLE or (enrolled and p.status != NOT_ELIGIBLE))
+        view.memo["civil_affairs.tekun_subjects"] = found
+    return found
 
 
 def _coverage_reason(view: HouseholdView, std: StandardsInForce):
-    """A 'covered as …' reason, or None when neither dibao nor 特困 applies."""
+    """A 'covered as …' reason, or None when neither dibao nor 特困 applies; built once per household
+    (the subsidy findings share the one reason object)."""
+    found = view.memo.get("civil_affairs.coverage")
+    if found is None:
+        found = (_build_coverage_reason(view, std),)
+        view.memo["civil_affairs.coverage"] = found
+    return found[0]
+
+
+def _build_coverage_reason(view: HouseholdView, std: StandardsInForce):
     groups_zh, groups_en = [], []
     if _dibao_covered(view, std):
         groups_zh.append("低保家庭")
@@ -798,7 +857,17 @@ def _cached_not_eligible(std: StandardsInForce, key: str, template: ReasonTempla
 
 
 def dibao_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
-    """Per-capita countable income below the standard and assets within the limit (S1 Art. 9; S2 Art. 7, 13, 14)."""
+    """Per-capita countable income below the standard and assets within the limit (S1 Art. 9; S2 Art. 7, 13, 14).
+
+    Kept in ``view.memo``: the four batches read the same finding (its grace period)."""
+    found = view.memo.get("civil_affairs.dibao.finding")
+    if found is None:
+        found = _dibao_eligibility(view, std)
+        view.memo["civil_affairs.dibao.finding"] = found
+    return found
+
+
+def _dibao_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     facts = dibao_facts(view, std)
     reasons = list(facts.reasons)
     extra = {}
@@ -834,7 +903,7 @@ def dibao_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) 
         standard=round_fen(facts.standard_fen),
         size=facts.size,
         net=round_fen(facts.net_fen),
-        per_capita=round_fen(Decimal(facts.net_fen) / facts.size),
+        per_capita=_per_capita_shown(facts.net_fen, facts.size),
         amount=amount,
     )
     line = BenefitLine("低保金(差额法)", "dibao (difference method)", monthly_fen=amount)
@@ -916,12 +985,13 @@ def marginal_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     if facts.size == 0:
         return _finding(MARGINAL, NOT_ELIGIBLE, facts.reasons)
     multiplier = std.record(S_MARGINAL)
+    figures = dibao_figures(std)
     template = R_MARGINAL_BELOW if facts.net_fen < facts.marginal_threshold_fen else R_MARGINAL_NOT_BELOW
     reason = template(
-        multiplier, std.record(S_DIBAO),
-        per_capita=round_fen(Decimal(facts.net_fen) / facts.size),
+        multiplier, figures.standard,
+        per_capita=_per_capita_shown(facts.net_fen, facts.size),
         multiplier=multiplier.value,
-        threshold=round_fen(facts.standard_fen * multiplier.value),
+        threshold=std.cached("civil_affairs.marginal_threshold_shown", lambda: round_fen(facts.standard_fen * multiplier.value)),
     )
     return _finding(MARGINAL, ELIGIBLE if facts.marginal else NOT_ELIGIBLE, facts.reasons + (reason,))
 
@@ -1109,7 +1179,17 @@ def format_loss(loss_fen: int) -> str:
 
 def rigid_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     """Not in dibao/特困/marginal; per-capita income below last year's per-capita disposable income;
-    assets within the limit; 12-month rigid spending ÷ household income above the local ratio (S5 Art. 4-5)."""
+    assets within the limit; 12-month rigid spending ÷ household income above the local ratio (S5 Art. 4-5).
+
+    Kept in ``view.memo``: the four batches read the same finding."""
+    found = view.memo.get(RIGID)
+    if found is None:
+        found = _rigid_eligibility(view, std)
+        view.memo[RIGID] = found
+    return found
+
+
+def _rigid_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     facts = dibao_facts(view, std)
     if facts.eligible or facts.marginal or any(p.status == ELIGIBLE for p in tekun_people(view, std)) or view.enrolled(
         DIBAO, TEKUN, MARGINAL
@@ -1250,9 +1330,14 @@ def festival_benefit(view: HouseholdView, std: StandardsInForce, finding: Findin
 
 
 def _price_covered_people(view: HouseholdView, std: StandardsInForce) -> tuple[str, ...]:
-    people = [m.person_id for m in view.included] if _dibao_covered(view, std) else []
-    people.extend(m.person_id for m in _tekun_subjects(view, std) if m.person_id not in people)
-    return tuple(people)
+    """Counted members of a dibao household, then 特困 people not among them; once per household."""
+    found = view.memo.get("civil_affairs.covered_people")
+    if found is None:
+        people = [m.person_id for m in view.included] if _dibao_covered(view, std) else []
+        people.extend(m.person_id for m in _tekun_subjects(view, std) if m.person_id not in people)
+        found = tuple(people)
+        view.memo["civil_affairs.covered_people"] = found
+    return found
 
 
 def price_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
