@@ -677,31 +677,48 @@ _UNABLE_TEXT = {
 }
 
 
+def _ground_texts(std: StandardsInForce) -> tuple[tuple[str, str], ...]:
+    """The age grounds of the 特困 labour test as (zh, en) texts, with this std's ages: elderly, minor,
+    supported minor, supported pupil (S6 Art. 5, Art. 24 ¶2); built once per (region, area, day)."""
+    elderly, minor, cover, _adult, _ = _ages(std)
+    found = (
+        (f"年满{elderly}周岁", f"aged {elderly} or over"),
+        (f"未满{minor}周岁", f"under {minor}"),
+        (f"在供养的未成年人, 未满{cover}周岁", f"a minor already supported, under {cover}"),
+        ("在供养且仍在义务教育、高中或中职就读", "already supported and still in compulsory, high or vocational school"),
+    )
+    std.memo["civil_affairs.tekun_grounds"] = found
+    return found
+
+
 def tekun_people(view: HouseholdView, std: StandardsInForce) -> tuple[TekunPerson, ...]:
     """Every member without labour capacity, with the result of the 特困 test; cached in ``view.memo``."""
     found = view.memo.get(TEKUN)
     if found is not None:
         return found
     elderly, minor, cover, _adult, _ = _ages(std)
+    ground_texts = std.memo.get("civil_affairs.tekun_grounds") or _ground_texts(std)
     enrolled = TEKUN in view.snapshot.enrolled_programmes
     people: list[TekunPerson] = []
     assets_ok: bool | None = None
+    household_area = view.snapshot.area
     for member in view.living:
         age = view.ages[member.person_id]
         grounds_zh: list[str] = []
         grounds_en: list[str] = []
         if age >= elderly:
-            grounds_zh.append(f"年满{elderly}周岁")
-            grounds_en.append(f"aged {elderly} or over")
+            ground = ground_texts[0]
         elif age < minor:
-            grounds_zh.append(f"未满{minor}周岁")
-            grounds_en.append(f"under {minor}")
+            ground = ground_texts[1]
         elif enrolled and age < cover:
-            grounds_zh.append(f"在供养的未成年人, 未满{cover}周岁")
-            grounds_en.append(f"a minor already supported, under {cover}")
+            ground = ground_texts[2]
         elif enrolled and member.student_level in _IN_SCHOOL_FOR_TEKUN and age < elderly:
-            grounds_zh.append("在供养且仍在义务教育、高中或中职就读")
-            grounds_en.append("already supported and still in compulsory, high or vocational school")
+            ground = ground_texts[3]
+        else:
+            ground = None
+        if ground is not None:
+            grounds_zh.append(ground[0])
+            grounds_en.append(ground[1])
         for cert in member.disabilities:
             if (cert.valid_until is None or view.on <= cert.valid_until) and no_labour_capacity_disability(cert):
                 zh, en = _CATEGORY[cert.category]
@@ -716,19 +733,18 @@ def tekun_people(view: HouseholdView, std: StandardsInForce) -> tuple[TekunPerso
         reasons = [R_TEKUN_LABOUR(name=member.name, age=age, grounds="、".join(grounds_zh), grounds_en="; ".join(grounds_en))]
         status = ELIGIBLE
         # S6 Art. 19: contracted land or village-collective share -> the rural rate.
-        area = "rural" if member.contracted_land else view.snapshot.area
-        person_std = std.for_area(area)
-        standard_fen = person_std.monthly_fen(S_DIBAO)
+        area = "rural" if member.contracted_land else household_area
+        figures = dibao_figures(std if area == household_area else std.for_area(area))
         own = view.member_income_fen.get(member.person_id, 0)
-        if own < standard_fen:
+        if own < figures.standard_fen:
             reasons.append(
                 R_TEKUN_INCOME_OK(
-                    person_std.record(S_DIBAO), name=member.name, income=own, standard=round_fen(standard_fen),
+                    figures.standard, name=member.name, income=own, standard=figures.standard_shown,
                     area=area, area_zh="农村" if area == "rural" else "城镇",
                 )
             )
         else:
-            reasons.append(R_TEKUN_INCOME_HIGH(person_std.record(S_DIBAO), name=member.name, income=own, standard=round_fen(standard_fen)))
+            reasons.append(R_TEKUN_INCOME_HIGH(figures.standard, name=member.name, income=own, standard=figures.standard_shown))
             status = NOT_ELIGIBLE
         if assets_ok is None:
             facts = dibao_facts(view, std)
