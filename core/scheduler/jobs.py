@@ -8,6 +8,8 @@
 - ``core:matching_upkeep``: a re-match proposal when needs lose or lack a volunteer.
 - ``core:volunteer_checks``: criminal-record checks (S12 Art. 62, yearly), certificates and
   accident insurance (S13 Art. 17) expiring within 30 days.
+- ``core:upload_retention``: uploaded workbooks deleted once their retention period is over
+  (PIPL Art. 47; ``core.excel.retention``).
 
 Every job only looks at enabled boards' data: a disabled board contributes nothing.
 """
@@ -21,6 +23,7 @@ from typing import Any, Callable, Iterator
 from sqlalchemy import select
 
 from core.boards import Job
+from core.excel.retention import upload_retention
 from core.models import Assignment, Case, Household, Need, Person, Region, Standard, User, Volunteer
 from core.scheduler.checks import setting
 
@@ -378,4 +381,6 @@ CORE_JOBS: list[Job] = [
         description="Grid workers' periodic reports (zero reports included) that are missing"),
     Job("matching_upkeep", matching_upkeep, trigger="cron", trigger_args={"hour": 7, "minute": 30},
         description="Re-match proposals for needs that lost or lack a volunteer"),
+    Job("upload_retention", upload_retention, trigger="cron", trigger_args={"hour": 3, "minute": 0},
+        description="Delete uploaded Excel files whose retention period is over; the import records stay (PIPL Art. 47)"),
 ]
