@@ -16,6 +16,7 @@ from core.excel.models import ImportBatch, ImportFile
 from core.excel.retention import DEFAULT_RETENTION_DAYS, RETENTION_KEY
 from core.models import AuditEvent
 from core.scheduler.cli import jobs_group
+from core.scheduler.context import standard_value
 from core.standards import revise_standard
 
 TODAY = dt.date(2026, 6, 1)
@@ -46,6 +47,8 @@ def _files(session: Any) -> set[int]:
 
 def test_old_uploads_lose_their_bytes_but_keep_their_record(app, session) -> None:  # type: ignore[no-untyped-def]
     assert DEFAULT_RETENTION_DAYS == 90
+    # migration 0015 seeds the standard, so administrators see and revise it on the standards page
+    assert standard_value(session, RETENTION_KEY, TODAY, None) == 90
     done_long_ago = _batch(session, "done100", "done", ended_days_ago=100, created_days_ago=100)
     rejected_just_over = _batch(session, "rejected91", "rejected", ended_days_ago=90.5, created_days_ago=91)
     failed_no_end = _batch(session, "failed120", "failed", ended_days_ago=None, created_days_ago=120)
