@@ -3,7 +3,8 @@
 The ``consent`` table is the single source of truth for both kinds of consent. The
 volunteering module's older ``recipient_consent`` check now reads it
 (``core.volunteering.services.recipient_consent_in_force`` delegates to
-:func:`shares_with_volunteers`), and migration 0009 copied its rows here.
+:func:`shares_with_volunteers`); migration 0009 copied its rows here and 0016 dropped the
+old ``recipient_consent`` table (after carrying over any row 0009 could not see).
 
 Rules (PIPL Art. 13-15, 23, 29-31; domain-rules §10, §12.6):
 

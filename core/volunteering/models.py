@@ -111,20 +111,6 @@ class VolunteerBackgroundCheck(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RecipientConsent(Base):
-    """A guardian's separate consent (单独同意) to show a child's data to the matched volunteer
-    (PIPL Art. 29–31; domain-rules §12.6: no child data without it)."""
-
-    __tablename__ = "recipient_consent"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    guardian_name: Mapped[str] = mapped_column(String(100))
-    given_on: Mapped[dt.date] = mapped_column(Date)
-    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-
 class AssignmentEvent(Base):
     """A volunteer's answer to an assignment, or its release on pause/leave, with the reason
     or hand-over note. The matcher reads the ``assignment`` row's state; this is the why."""
