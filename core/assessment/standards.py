@@ -323,7 +323,12 @@ class StandardsInForce:
         return self.table.in_force(self.region_code, area, self.on)
 
     def cached(self, key: Any, build: Callable[[], Any]) -> Any:
-        """``memo[key]``, built once by ``build()``."""
+        """``memo[key]``, built once by ``build()``.
+
+        Hot rules write ``std.memo.get(key) or std.cached(key, lambda: ...)``: the same value,
+        without building the lambda on every call once the value is there (values cached this
+        way are findings, reasons and numbers; a false value is merely rebuilt).
+        """
         found = self.memo.get(key)
         if found is None:
             found = build()

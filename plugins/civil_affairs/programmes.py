@@ -524,7 +524,8 @@ class _DibaoFigures:
     test used before they were shared.
     """
 
-    __slots__ = ("standard", "standard_fen", "standard_shown", "months_record", "months", "multiplier", "by_size")
+    __slots__ = ("standard", "standard_fen", "standard_shown", "months_record", "months", "multiplier",
+                 "marginal_threshold_shown", "by_size")
 
     def __init__(self, std: StandardsInForce):
         self.standard = std.record(S_DIBAO)
@@ -533,6 +534,7 @@ class _DibaoFigures:
         self.months_record = std.record(S_ASSET_MONTHS)
         self.months = std.value(S_ASSET_MONTHS)
         self.multiplier = std.value(S_MARGINAL)
+        self.marginal_threshold_shown = round_fen(self.standard_fen * self.multiplier)
         self.by_size: dict[int, tuple] = {}
 
     def for_size(self, size: int) -> tuple:
@@ -1007,7 +1009,7 @@ def marginal_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
         multiplier, figures.standard,
         per_capita=_per_capita_shown(facts.net_fen, facts.size),
         multiplier=multiplier.value,
-        threshold=std.cached("civil_affairs.marginal_threshold_shown", lambda: round_fen(facts.standard_fen * multiplier.value)),
+        threshold=figures.marginal_threshold_shown,
     )
     return _finding(MARGINAL, ELIGIBLE if facts.marginal else NOT_ELIGIBLE, facts.reasons + (reason,))
 
@@ -1020,10 +1022,9 @@ def tekun_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     people = tekun_people(view, std)
     if not people:
         elderly, minor, *_ = _ages(std)
-        return std.cached(
-            (TEKUN, "none"),
+        return (std.memo.get((TEKUN, "none")) or std.cached((TEKUN, "none"),
             lambda: _finding(TEKUN, NOT_ELIGIBLE, (R_TEKUN_NO_CANDIDATE(std.record(S_ELDERLY_AGE), std.record(S_MINOR_AGE), elderly=elderly, minor=minor),)),
-        )
+        ))
     reasons = []
     subjects = []
     needs_information = False
@@ -1126,11 +1127,10 @@ def temporary_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding
     months = std.int_value(S_TEMP_LOOKBACK)
     spending = view.spending_since(add_months(view.on, -months), _SUDDEN_SPENDING_KINDS) if view.snapshot.expenditures else 0
     if not spending:
-        return std.cached(
-            (TEMPORARY, "none"),
+        return (std.memo.get((TEMPORARY, "none")) or std.cached((TEMPORARY, "none"),
             lambda: _finding(TEMPORARY, NOT_ELIGIBLE, (R_TEMP_NO_EVENT(std.record(S_TEMP_WINDOW), std.record(S_TEMP_LOOKBACK),
                                                                        days=std.int_value(S_TEMP_WINDOW), months=months),)),
-        )
+        ))
     size = max(view.size, 1)
     income_window = view.countable_income_fen * months
     reasons = [R_TEMP_SPENDING(std.record(S_TEMP_LOOKBACK), months=months, spending=spending, income=income_window)]
@@ -1358,17 +1358,28 @@ def _price_covered_people(view: HouseholdView, std: StandardsInForce) -> tuple[s
 
 def price_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     """Price-linked subsidy: CPI or food CPI at or above its trigger, for dibao and 特困 people (发改价格〔2021〕1553号)."""
+    trigger = std.memo.get(PRICE) or _price_trigger(std)
+    if trigger[0] is not None:  # not triggered: the same finding for every household of the region and area
+        return trigger[0]
+    people = _price_covered_people(view, std)
+    if not people:
+        return _cached_not_eligible(std, PRICE, R_NOT_COVERED)
+    return _finding(PRICE, ELIGIBLE, (_coverage_reason(view, std), trigger[1]), subjects=people)
+
+
+def _price_trigger(std: StandardsInForce) -> tuple[Finding | None, object]:
+    """(the not-eligible finding when the CPI link is not triggered, else None; the 'triggered' reason, else None),
+    decided once per (region, area, day): the CPI figures are standards."""
     cpi, food = std.record(S_CPI), std.record(S_FOOD_CPI)
     cpi_trigger, food_trigger = std.record(S_CPI_TRIGGER), std.record(S_FOOD_TRIGGER)
     triggered = cpi.value >= cpi_trigger.value or food.value >= food_trigger.value
     params = {"cpi": cpi.value, "food": food.value, "cpi_trigger": cpi_trigger.value, "food_trigger": food_trigger.value}
-    if not triggered:
-        return std.cached((PRICE, "off"), lambda: _finding(PRICE, NOT_ELIGIBLE, (R_PRICE_NOT_TRIGGERED(cpi, food, cpi_trigger, food_trigger, **params),)))
-    people = _price_covered_people(view, std)
-    if not people:
-        return _cached_not_eligible(std, PRICE, R_NOT_COVERED)
-    trigger = std.cached((PRICE, "on"), lambda: R_PRICE_TRIGGERED(cpi, food, cpi_trigger, food_trigger, **params))
-    return _finding(PRICE, ELIGIBLE, (_coverage_reason(view, std), trigger), subjects=people)
+    if triggered:
+        found = (None, R_PRICE_TRIGGERED(cpi, food, cpi_trigger, food_trigger, **params))
+    else:
+        found = (_finding(PRICE, NOT_ELIGIBLE, (R_PRICE_NOT_TRIGGERED(cpi, food, cpi_trigger, food_trigger, **params),)), None)
+    std.memo[PRICE] = found
+    return found
 
 
 def price_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -> Benefit:
@@ -1404,7 +1415,7 @@ def education_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding
         and (m.student_level in _HIGH_SCHOOL_LEVELS or m.student_level in _UNIVERSITY_LEVELS)
     ]
     if not students:
-        return std.cached((EDUCATION, "none"), lambda: _finding(EDUCATION, NOT_ELIGIBLE, (R_EDU_NONE(std.record(S_GRANT_WINDOW), months=window),)))
+        return (std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: _finding(EDUCATION, NOT_ELIGIBLE, (R_EDU_NONE(std.record(S_GRANT_WINDOW), months=window),))))
     facts = dibao_facts(view, std)
     if not (facts.eligible or facts.marginal or _tekun_subjects(view, std) or view.enrolled(DIBAO, TEKUN, MARGINAL)):
         return _cached_not_eligible(std, EDUCATION, R_EDU_NOT_LOW_INCOME)
