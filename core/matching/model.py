@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .cycles import TeamCycles, team_cycle_bound
 from .edges import EncodedInstance, Edges, build_edges, pair_failures
 from .instance import Assignment, Instance, Plan
 
@@ -200,6 +201,7 @@ class LpResult:
     flow_gain: int       # the flow's doubled gain (== dual_bound when proven)
     rounds: int
     active_edges: int
+    in_flow: np.ndarray | None = None   # bool per edge: the pairs the flows were solved on
 
 
 def _potentials(encoded: EncodedInstance, edges: Edges, gains: np.ndarray, active: np.ndarray,
@@ -277,7 +279,8 @@ def _dual_pass(encoded: EncodedInstance, edges: Edges, gains: np.ndarray, u: np.
 
 
 def solve_lp(encoded: EncodedInstance, edges: Edges, *, top_k: int = TOP_K,
-             deadline: float | None = None) -> LpResult:
+             deadline: float | None = None, gains: np.ndarray | None = None,
+             start: np.ndarray | None = None) -> LpResult:
     """The flow relaxation over all edges, solved on a few candidates per recipient.
 
     Start with each recipient's ``top_k`` best edges; compute duals from the
@@ -292,8 +295,10 @@ def solve_lp(encoded: EncodedInstance, edges: Edges, *, top_k: int = TOP_K,
     (the first bound is loose: 0.14 % at 50k, the second 0.002 %), the loop stops
     with the best flow and its valid, possibly loose, bound D.
     """
-    gains = _unit_gains(encoded, edges)
-    in_flow = (edge_ranks(edges, encoded.n_recipients) < top_k) & (gains > 0)
+    if gains is None:
+        gains = _unit_gains(encoded, edges)
+    in_flow = (edge_ranks(edges, encoded.n_recipients) < top_k) if start is None else start.copy()
+    in_flow &= gains > 0
     seen = in_flow.copy()
     rounds = 0
     best: tuple | None = None
@@ -323,7 +328,7 @@ def solve_lp(encoded: EncodedInstance, edges: Edges, *, top_k: int = TOP_K,
         seen |= in_flow
     chosen, flow_gain, u, w, _, dual_bound = best
     # Any u, w >= 0 give a valid bound; keep the lowest seen with the best flow.
-    return LpResult(chosen, gains, u, w, dual_bound, flow_gain, rounds, int(seen.sum()))
+    return LpResult(chosen, gains, u, w, dual_bound, flow_gain, rounds, int(seen.sum()), seen)
 
 
 # ----------------------------------------------------------------------- CP-SAT model
@@ -574,6 +579,46 @@ def _sub_model(encoded: EncodedInstance, sub: Edges, coefficient: np.ndarray, ca
     return status, None, None
 
 
+DIVE_ROUNDS = 6   # re-solves while completing/dropping the teams each new flow half-serves
+
+
+def plan_from_cycles(encoded: EncodedInstance, edges: Edges, lp: LpResult, cycles: TeamCycles,
+                     *, deadline: float | None = None) -> np.ndarray:
+    """A valid plan that completes and drops the half-served teams as their cheapest cycles say.
+
+    The flow is re-solved on the LP's pairs (and every pair of the teams to
+    complete) with the dropped teams' pairs removed and a bonus the completed
+    teams cannot refuse.  A completion may take a volunteer from another team;
+    the teams the new flow half-serves are decided the same way, from the
+    residual graph of the new flow over its pairs, a few rounds at most; any
+    team still half-served at the end is dropped.
+    """
+    sure = int(np.abs(lp.gains).sum()) + 1           # more than any change elsewhere can gain
+    in_flow = lp.in_flow.copy() if lp.in_flow is not None else np.ones(len(edges), dtype=bool)
+    complete = np.zeros(encoded.n_recipients, dtype=bool)
+    drop = np.zeros(encoded.n_recipients, dtype=bool)
+    complete[cycles.complete] = True
+    drop[cycles.drop] = True
+    chosen = lp.chosen
+    for _ in range(DIVE_ROUNDS):
+        gains = lp.gains.copy()
+        gains[drop[edges.r]] = 0                     # solve_flow skips pairs without gain
+        gains[complete[edges.r]] += sure
+        in_flow |= complete[edges.r]
+        active = np.flatnonzero(in_flow & (gains > 0))
+        chosen, _ = solve_flow(encoded, edges, active, gains)
+        cover = np.bincount(edges.r[chosen], minlength=encoded.n_recipients)
+        half = (cover > 0) & (cover < encoded.r_needed)
+        if not half.any() or (deadline is not None and time.perf_counter() > deadline):
+            break
+        u, w = _potentials(encoded, edges, gains, active, chosen)
+        sub = edges.subset(active)
+        more = team_cycle_bound(encoded, sub, gains[active], u, w, chosen[active])
+        complete[more.complete] = True
+        drop[more.drop] = True
+    return drop_partial_teams(encoded, edges, chosen)
+
+
 def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, time_limit_s: float,
                        started: float) -> Solution:
     """A valid plan and a proven bound from the LP optimum (see the comment above)."""
@@ -590,6 +635,27 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
     best_bound = lp.dual_bound
     slack = u[edges.v] + w[edges.r] - gains        # reduced cost where >= 0; -z_e where < 0
     z = np.maximum(0, -slack)
+
+    report: list[dict] = []
+    if lp.dual_bound == lp.flow_gain:
+        # The LP is proven over every pair: its residual graph prices each team's
+        # completion or removal exactly (core/matching/cycles.py).
+        cycle_started = time.perf_counter()
+        cycles = team_cycle_bound(encoded, edges, gains, u, w, x)
+        best_bound = min(best_bound, lp.dual_bound - cycles.penalty)
+        plan = plan_from_cycles(encoded, edges, lp, cycles,
+                                deadline=started + (1 - MIN_REPAIR_SHARE) * time_limit_s)
+        gain = int(gains[plan].sum())
+        if gain > best_gain:
+            best, best_gain = plan, gain
+        report.append({"attempt": "cycles", "teams": len(cycles.teams), "completed": len(cycles.complete),
+                       "dropped": len(cycles.drop), "paired": cycles.paired, "penalty": cycles.penalty,
+                       "flow_bound": lp.dual_bound // 2,
+                       "bound": best_bound // 2, "objective": gain // 2,
+                       "seconds": round(time.perf_counter() - cycle_started, 2)})
+        log.debug("team cycles: penalty >= %d, plan %d (doubled), bound %d", cycles.penalty, gain, best_bound)
+        if best_bound // 2 <= best_gain // 2:
+            return Solution(best, best_bound // 2, 0, report)
 
     def seeds_marked() -> tuple[np.ndarray, np.ndarray]:
         in_r = np.zeros(n_r, dtype=bool)
@@ -608,7 +674,6 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
     else:
         team_pairs = np.flatnonzero(encoded.r_needed[edges.r] == 2) if TEAMS_INSIDE else None
         attempts = [_neighbourhood(edges, slack, *seeds_marked(), cap, team_pairs) for cap in NEIGHBOURHOOD_EDGES]
-    report: list[dict] = []
     for number, (in_r, in_v) in enumerate(attempts):
         left = time_limit_s - (time.perf_counter() - started)
         if left <= 0.05:
