@@ -389,7 +389,7 @@ def _key_or_fail(key_file: Path | None) -> bytes:
 
 
 @click.command("backup")
-@click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("destination", required=False, type=click.Path(path_type=Path))
 @click.option("--encrypt/--no-encrypt", default=True, show_default=True,
               help="Seal the backup with the backup key (CAREMATCH_BACKUP_KEY, CAREMATCH_BACKUP_KEY_FILE, "
                    "else derived from the data key).")
@@ -399,7 +399,8 @@ def _key_or_fail(key_file: Path | None) -> bytes:
               help="Then keep only the KEEP newest carematch-*.sqlite3|dump[.enc] files of the folder "
                    "(never the one just written). Default: keep all.")
 def backup_command(destination: Path | None, encrypt: bool, key_file: Path | None, keep: int | None) -> None:
-    """Back up the whole database to DESTINATION (default: instance/backups/carematch-<time>.*)."""
+    """Back up the whole database to DESTINATION, a file or an existing folder (default:
+    instance/backups); in a folder the file is named carematch-<time>.sqlite3|dump[.enc]."""
     platform = _platform()
     key = _key_or_fail(key_file) if encrypt else None
     if destination is None:
@@ -407,6 +408,8 @@ def backup_command(destination: Path | None, encrypt: bool, key_file: Path | Non
 
         app = click.get_current_context().ensure_object(Context).app
         destination = default_name(platform.engine, Path(app.instance_path) / "backups", encrypted=encrypt)
+    elif destination.is_dir():  # e.g. /backups/daily with its own --keep: tiers by folder
+        destination = default_name(platform.engine, destination, encrypted=encrypt)
     try:
         outcome = backup(platform.engine, destination, key=key, keep=keep)
     except BackupError as exc:

@@ -326,6 +326,12 @@ def test_keep_prunes_the_oldest_backups_and_never_the_one_just_written(tmp_path:
         assert sorted(p.name for p in folder.iterdir() if backup_module.BACKUP_NAME.match(p.name)) == [stale_name.name]
         assert backup_module.restore(app.extensions["carematch"].engine, stale_name).encrypted
 
+        # a folder as DESTINATION: a stamped name inside it, and that folder's own retention
+        result = CliRunner().invoke(backup_module.backup_command, [str(folder), "--keep", "2"], obj=_context(app))
+        assert result.exit_code == 0, result.output
+        names = sorted(p.name for p in folder.iterdir() if backup_module.BACKUP_NAME.match(p.name))
+        assert len(names) == 2 and names[0] == stale_name.name and names[1] > "carematch-2026"
+
         assert CliRunner().invoke(backup_module.backup_command, ["--keep", "0"], obj=_context(app)).exit_code != 0
     finally:
         app.extensions["carematch"].engine.dispose()
