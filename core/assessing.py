@@ -9,14 +9,16 @@ calculator (试算). Only enabled boards contribute programmes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Enum, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core import assessment as engine
+from core.assessment.snapshot import row_builder
 from core.models import (
     AssetItem,
     CarePlan,
@@ -122,6 +124,57 @@ def _by_key(result: Any) -> dict[Any, list[Any]]:
     return grouped
 
 
+def _ids_filter(column: Any, ids: Sequence[int]) -> Any:
+    """``column IN ids``, or ``column BETWEEN low AND high`` when the ids are exactly that range.
+
+    Both select the same rows; the range is two bound parameters instead of one per id,
+    which SQLAlchemy would otherwise render and bind for every query of every batch (a
+    re-assessment of every household walks the ids in order, so its batches are ranges).
+    """
+    unique = set(ids)
+    if unique and all(type(i) is int for i in unique):
+        low, high = min(unique), max(unique)
+        if high - low + 1 == len(unique):
+            return column.between(low, high)
+    return column.in_(ids)
+
+
+# The snapshot classes' row builders: the same frozen objects as the classes' own constructors,
+# built without a per-field object.__setattr__ (see core.assessment.snapshot.row_builder).
+_INCOME = row_builder(engine.IncomeItem)
+_CERT = row_builder(engine.DisabilityCert)
+_CARE = row_builder(engine.SelfCareAssessment)
+_SUPPORT = row_builder(engine.Supporter)
+_MEMBER = row_builder(engine.MemberSnapshot)
+_ASSET = row_builder(engine.AssetItem)
+_SPENDING = row_builder(engine.ExpenditureItem)
+_EVENT = row_builder(engine.HardshipEvent)
+_HOUSEHOLD = row_builder(engine.HouseholdSnapshot)
+
+
+def _text(column: Any) -> Any:
+    """An enumerated column read as the text it stores.
+
+    The columns are non-native enums (VARCHAR with a CHECK constraint, so a stored value is
+    always one of the listed ones); reading them as plain strings gives the same values
+    without the enum's per-value lookup, which was the largest single cost of turning rows
+    into values (about 24 enum values per household).
+    """
+    return type_coerce(column, String) if isinstance(column.type, Enum) else column
+
+
+def _service_requests(stored: Any) -> tuple[str, ...]:
+    """The person's service requests from the JSON column read as text (SQLite), or already
+    decoded by the driver (PostgreSQL); NULL, JSON null and [] are no request."""
+    if not stored:
+        return ()
+    if isinstance(stored, str):
+        if stored == "[]" or stored == "null":
+            return ()
+        return tuple(json.loads(stored) or ())
+    return tuple(stored)
+
+
 def _load_batch(session: Session, ids: Sequence[int], on: dt.date) -> dict[int, engine.HouseholdSnapshot]:
     """Snapshots of one batch of households, keyed by id, from one query per table.
 
@@ -139,25 +192,25 @@ def _load_batch(session: Session, ids: Sequence[int], on: dt.date) -> dict[int, 
     person_t, plan_t, case_t = Person.__table__, CarePlan.__table__, Case.__table__
     execute = session.execute
     households = execute(
-        select(household.id, household.region_code, household.area_type, household.address,
-               household.near_relative_of_staff, household.only_child_deceased, household.heating,
+        select(household.id, household.region_code, _text(household.area_type), household.address,
+               household.near_relative_of_staff, household.only_child_deceased, _text(household.heating),
                household.heated_area_m2)
-        .where(household.id.in_(ids))
+        .where(_ids_filter(household.id, ids))
     ).all()
     if not households:
         return {}
     people = _by_key(execute(
-        select(person.household_id, person.id, person.name, person.birth_date, person.sex, person.id_number,
-               person.relation, person.inclusion_reason, person.labour_capacity, person.student_level,
-               person.entered_current_level_on, person.employment, person.union_member, person.serious_illness,
-               person.contracted_land, person.lives_alone, person.long_term_care, person.father_status,
-               person.mother_status, person.guardian_id, person.deceased_on, person.service_requests)
-        .where(person.household_id.in_(ids))
+        select(person.household_id, person.id, person.name, person.birth_date, _text(person.sex), person.id_number,
+               person.relation, _text(person.inclusion_reason), _text(person.labour_capacity), _text(person.student_level),
+               person.entered_current_level_on, _text(person.employment), person.union_member, person.serious_illness,
+               person.contracted_land, person.lives_alone, person.long_term_care, _text(person.father_status),
+               _text(person.mother_status), person.guardian_id, person.deceased_on, type_coerce(person.service_requests, String))
+        .where(_ids_filter(person.household_id, ids))
         .order_by(person.id)
     ))
-    member_of = person.household_id.in_(ids)
+    member_of = _ids_filter(person.household_id, ids)
     incomes = _by_key(execute(
-        select(income.person_id, income.category, income.monthly_fen, income.exempt_reason,
+        select(income.person_id, _text(income.category), income.monthly_fen, income.exempt_reason,
                income.employment_cost_fen, income.description)
         .join(person_t, income.person_id == person.id)
         .where(member_of,
@@ -191,30 +244,30 @@ def _load_batch(session: Session, ids: Sequence[int], on: dt.date) -> dict[int, 
     ))
     assets = _by_key(execute(
         select(asset.household_id, asset.kind, asset.value_fen, asset.exempt, asset.description)
-        .where(asset.household_id.in_(ids)).order_by(asset.id)
+        .where(_ids_filter(asset.household_id, ids)).order_by(asset.id)
     ))
     expenditures = _by_key(execute(
-        select(spending.household_id, spending.kind, spending.amount_fen, spending.incurred_on,
+        select(spending.household_id, _text(spending.kind), spending.amount_fen, spending.incurred_on,
                spending.description)
-        .where(spending.household_id.in_(ids)).order_by(spending.id)
+        .where(_ids_filter(spending.household_id, ids)).order_by(spending.id)
     ))
     events = _by_key(execute(
-        select(event.household_id, event.kind, event.occurred_on, event.loss_fen,
+        select(event.household_id, _text(event.kind), event.occurred_on, event.loss_fen,
                event.description)
-        .where(event.household_id.in_(ids)).order_by(event.occurred_on, event.id)
+        .where(_ids_filter(event.household_id, ids)).order_by(event.occurred_on, event.id)
     ))
     enrolled: dict[int, set[str]] = defaultdict(set)
     for household_id, key in execute(
         select(case.household_id, measure.programme_key)
         .join(plan_t, measure.plan_id == plan.id)
         .join(case_t, plan.case_id == case.id)
-        .where(case.household_id.in_(ids), measure.status == "active", measure.kind == "material")
+        .where(_ids_filter(case.household_id, ids), measure.status == "active", measure.kind == "material")
     ):
         if key:
             enrolled[household_id].add(key)
 
-    Income, Cert, Care, Support = engine.IncomeItem, engine.DisabilityCert, engine.SelfCareAssessment, engine.Supporter
-    Member, Asset, Spending, Event = engine.MemberSnapshot, engine.AssetItem, engine.ExpenditureItem, engine.HardshipEvent
+    Income, Cert, Care, Support = _INCOME, _CERT, _CARE, _SUPPORT
+    Member, Asset, Spending, Event = _MEMBER, _ASSET, _SPENDING, _EVENT
     no_rows: list[Any] = []
     result: dict[int, engine.HouseholdSnapshot] = {}
     for (hid, region_code, area, address, near_relative, only_child_deceased, heating, heated_area) in households:
@@ -236,9 +289,9 @@ def _load_batch(session: Session, ids: Sequence[int], on: dt.date) -> dict[int, 
                                  for s in supporters.get(pid, no_rows)),
                 incomes=tuple(Income(category=i[1], monthly_fen=i[2], exempt_reason=i[3], employment_cost_fen=i[4],
                                      description=i[5]) for i in incomes.get(pid, no_rows)),
-                requests=tuple(p[21] or ()),
+                requests=_service_requests(p[21]),
             ))
-        result[hid] = engine.HouseholdSnapshot(
+        result[hid] = _HOUSEHOLD(
             household_id=str(hid),
             region_code=region_code,
             area=area,

@@ -113,6 +113,11 @@ def test_snapshots_of_equals_snapshot_of(session) -> None:
     # any order, repeated ids, batch boundaries inside the list
     order = [ids[2], ids[0], ids[3], ids[1], ids[0]]
     assert list(snapshots_of(session, order, ON, batch_size=2)) == [one_by_one[ids.index(i)] for i in order]
+    # a batch that is exactly a range of ids, given out of order and with a repeat (read as BETWEEN),
+    # and one with a gap (read as IN): the same snapshots either way
+    shuffled = [ids[1], ids[0], ids[2], ids[1]]
+    assert list(snapshots_of(session, shuffled, ON, batch_size=4)) == [one_by_one[ids.index(i)] for i in shuffled]
+    assert list(snapshots_of(session, [ids[0], ids[3]], ON)) == [one_by_one[0], one_by_one[3]]
     # another day: the self-care assessment and incomes in force change with it
     later = dt.date(2024, 9, 1)
     assert list(snapshots_of(session, ids, later)) == [snapshot_of(session, i, later) for i in ids]

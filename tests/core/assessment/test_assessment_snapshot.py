@@ -107,3 +107,27 @@ def test_heated_area_is_decimal():
     data["heating"] = "central"
     data["heated_area_m2"] = "48.5"
     assert snapshot_from_json(data, today=TODAY).heated_area_m2 == Decimal("48.5")
+
+
+def test_row_builder_makes_the_same_frozen_snapshot_as_the_class():
+    from dataclasses import FrozenInstanceError
+
+    from core.assessment import IncomeItem, MemberSnapshot
+    from core.assessment.snapshot import row_builder
+
+    build = row_builder(MemberSnapshot)
+    income = row_builder(IncomeItem)(category="wage", monthly_fen=90000, exempt_reason=None, employment_cost_fen=0, description="")
+    assert income == IncomeItem("wage", 90000) and hash(income) == hash(IncomeItem("wage", 90000))
+    fields = dict(person_id="7", name="王芳", birth_date=dt.date(1980, 5, 2), sex="F", incomes=(income,), union_member=True)
+    built, made = build(**fields), MemberSnapshot(**fields)
+    assert built == made and hash(built) == hash(made) and repr(built) == repr(made)
+    assert built.inclusion == "head" and built.disabilities == ()  # defaults come from the dataclass
+    with pytest.raises(FrozenInstanceError):
+        built.name = "李四"
+    # a misspelt or forgotten field fails as the constructor would, never leaves a field unset
+    with pytest.raises(TypeError, match="unknown fields \\['nmae'\\], missing fields \\['name'\\]"):
+        build(person_id="7", nmae="王芳", birth_date=dt.date(1980, 5, 2), sex="F")
+    with pytest.raises(TypeError, match="missing fields \\['sex'\\]"):
+        build(person_id="7", name="王芳", birth_date=dt.date(1980, 5, 2))
+    with pytest.raises(TypeError, match="unknown fields \\['colour'\\]"):
+        build(colour="red", **fields)
