@@ -65,6 +65,8 @@ class TeamCycles:
     teams: np.ndarray
     paired: int                  # covers that serve two teams with one cycle
     between: np.ndarray | None = None   # [i, j]: shortest cycle dropping teams[i] and completing teams[j]
+    share_complete: np.ndarray | None = None   # [i, j]: two cycles completing both from one full team
+    share_drop: np.ndarray | None = None       # [i, j]: two cycles dropping both into one unserved team
 
     def cheapest_cover(self, forced: dict[int, bool] | None = None) -> tuple[int, np.ndarray, np.ndarray, int]:
         """Minimum total cost of cycles covering every half-served team once.
@@ -88,21 +90,29 @@ class TeamCycles:
                 terms.append(var)
                 coefficients.append(int(cost))
                 roles.append(((i, completes),))
-        if self.between is not None:
-            for i, j in zip(*np.nonzero(self.between >= 0)):
+        alone = [min((c for c in (self.cost_complete[i], self.cost_drop[i]) if c != unreachable), default=None)
+                 for i in range(k)]
+        # (costs, role of the first team, role of the second, symmetric)
+        joint = [(self.between, False, True, False), (self.share_complete, True, True, True),
+                 (self.share_drop, False, False, True)]
+        for matrix, first_completes, second_completes, symmetric in joint:
+            if matrix is None:
+                continue
+            for i, j in zip(*np.nonzero(matrix >= 0)):
                 i, j = int(i), int(j)
-                if i == j or forced.get(i, False) or not forced.get(j, True):
+                if i == j or (symmetric and j < i):
                     continue
-                alone_i = min(c for c in (self.cost_complete[i], self.cost_drop[i]) if c != unreachable)
-                alone_j = min(c for c in (self.cost_complete[j], self.cost_drop[j]) if c != unreachable)
-                if not forced and self.between[i, j] >= alone_i + alone_j:
-                    continue      # pairing saves nothing
-                var = model.new_bool_var(f"drop_{i}_complete_{j}")
+                if forced.get(i, first_completes) != first_completes or forced.get(j, second_completes) != second_completes:
+                    continue
+                if (not forced and alone[i] is not None and alone[j] is not None
+                        and matrix[i, j] >= alone[i] + alone[j]):
+                    continue      # joining saves nothing
+                var = model.new_bool_var(f"join_{i}_{j}")
                 covers[i].append(var)
                 covers[j].append(var)
                 terms.append(var)
-                coefficients.append(int(self.between[i, j]))
-                roles.append(((i, False), (j, True)))
+                coefficients.append(int(matrix[i, j]))
+                roles.append(((i, first_completes), (j, second_completes)))
         for options in covers.values():
             if not options:
                 return -1, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
@@ -172,37 +182,87 @@ def team_cycle_bound(encoded: EncodedInstance, edges: Edges, gains: np.ndarray, 
         return np.minimum(found, limit)
 
     recipients = np.arange(nr)
-    # Completing a team alone: T -> S (return arc) or T -> r for another recipient
-    # r (lowering its cover, cost w_r), then a path to the team, then team -> T.
-    covered_others = recipients[(cover > 0) & ~is_team]
-    complete_alone = distances(
-        np.concatenate([tails, [extra], np.full(len(covered_others), extra)]),
-        np.concatenate([heads, [source], nv + covered_others]),
-        np.concatenate([costs, [0.0], w[covered_others].astype(np.float64)]), extra)[nv + teams]
-    # Dropping a team alone: T -> team (w = 0 for a half-served team), a path from
-    # the team to S (then S -> T) or to a recipient with room (then r -> T, cost 0).
-    # Computed backwards from the end node on the reversed graph.
-    open_others = recipients[(cover < encoded.r_needed) & ~is_team]
-    drop_alone = distances(
-        np.concatenate([heads, [extra], np.full(len(open_others), extra)]),
-        np.concatenate([tails, [source], nv + open_others]),
-        np.concatenate([costs, [0.0], np.zeros(len(open_others))]), extra)[nv + teams]
-    drop_alone = drop_alone + w[teams]
-    alone = np.minimum(complete_alone, drop_alone)
-    # One cycle for two teams: T -> t (dropped), a path t -> t', t' -> T (completed).
+    single = encoded.r_needed == 1
+    pair_team = ~single & ~is_team
+    full_teams = recipients[pair_team & (cover == encoded.r_needed)]     # cover 2
+    unserved_teams = recipients[pair_team & (cover == 0)]
+    covered_singles = recipients[single & (cover > 0)]
+    open_singles = recipients[single & (cover == 0)]
+
+    def from_start(ends: np.ndarray, end_costs: np.ndarray) -> np.ndarray:
+        """Distances from T (leaving by T -> S at 0 or T -> r at end_costs) to every node."""
+        return distances(np.concatenate([tails, [extra], np.full(len(ends), extra)]),
+                         np.concatenate([heads, [source], nv + ends]),
+                         np.concatenate([costs, [0.0], end_costs.astype(np.float64)]), extra)
+
+    def to_end(ends: np.ndarray, end_costs: np.ndarray) -> np.ndarray:
+        """Distances from every node to T (entering by S -> T at 0 or r -> T at end_costs)."""
+        return distances(np.concatenate([heads, [extra], np.full(len(ends), extra)]),
+                         np.concatenate([tails, [source], nv + ends]),
+                         np.concatenate([costs, [0.0], end_costs.astype(np.float64)]), extra)
+
+    # Relaxed: any recipient's cover may move by one.  These bound a cycle that
+    # is not otherwise counted (the second unit of a team below).
+    reach = from_start(np.concatenate([covered_singles, full_teams]),
+                       w[np.concatenate([covered_singles, full_teams])])
+    leave = to_end(np.concatenate([open_singles, unserved_teams]),
+                   np.zeros(len(open_singles) + len(unserved_teams)))
+    # A full team that gives up one volunteer (T -> r) must give up the other too:
+    # a second cycle through T -> r, costing at least w_r + leave[r], unless it
+    # completes another half-served team (then it is that team's cycle: the
+    # "shared" covers below).  Likewise an unserved team that receives one
+    # volunteer (r -> T) must receive a second, at least reach[r].  One uncounted
+    # cycle could be both a full team's second and an unserved team's second, so
+    # only one side may be charged at a time: variant A charges completions,
+    # variant B drops, and the larger of the two bounds holds.
+    complete_relaxed = reach[nv + teams]
+    drop_relaxed = leave[nv + teams] + w[teams]
+    complete_alone = from_start(np.concatenate([covered_singles, full_teams]),
+                                np.concatenate([w[covered_singles], 2 * w[full_teams] + leave[nv + full_teams]]))
+    complete_alone = complete_alone[nv + teams]
+    drop_alone = to_end(np.concatenate([open_singles, unserved_teams]),
+                        np.concatenate([np.zeros(len(open_singles)), reach[nv + unserved_teams]]))
+    drop_alone = drop_alone[nv + teams] + w[teams]
+    alone = np.minimum(complete_alone, drop_alone)   # >= either variant's lone cost
+    # Cycles that join two half-served teams, all avoiding T inside:
+    #   drop t_i, complete t_j        T -> t_i ... -> t_j -> T
+    #   complete both from one full team r:    T -> r ... -> t_i -> T, T -> r ... -> t_j -> T
+    #   drop both into one unserved team r:    T -> t_i ... -> r -> T, T -> t_j ... -> r -> T
     pair_limit = float(2 * alone.max())
     if max_cost is not None:
         pair_limit = min(pair_limit, float(max_cost))
     graph = csr_matrix((costs, (tails, heads)), shape=(n, n))
-    # Distances beyond the limit are not found; the limit is then a valid lower bound.
-    between = np.minimum(dijkstra(graph, indices=nv + teams, limit=pair_limit)[:, nv + teams], pair_limit)
+    reverse = graph.T.tocsr()
+    k = len(teams)
+    between = np.empty((k, k))
+    share_complete = np.full((k, k), pair_limit)
+    share_drop = np.full((k, k), pair_limit)
+    out_full = np.empty((k, len(full_teams)))     # r -> t_i, for full teams r
+    out_unserved = np.empty((k, len(unserved_teams)))   # t_i -> r, for unserved teams r
+    for first in range(0, k, 16):
+        rows = slice(first, first + 16)
+        # Distances beyond the limit are not found; the limit is then a valid lower bound.
+        forward = np.minimum(dijkstra(graph, indices=nv + teams[rows], limit=pair_limit), pair_limit)
+        backward = np.minimum(dijkstra(reverse, indices=nv + teams[rows], limit=pair_limit), pair_limit)
+        between[rows] = forward[:, nv + teams]
+        out_unserved[rows] = forward[:, nv + unserved_teams]
+        out_full[rows] = backward[:, nv + full_teams] + w[full_teams]
+    for i in range(k):
+        if len(full_teams):
+            share_complete[i] = np.minimum(pair_limit, (out_full[i][None, :] + out_full).min(axis=1))
+        if len(unserved_teams):
+            share_drop[i] = np.minimum(pair_limit, (out_unserved[i][None, :] + out_unserved).min(axis=1))
     between = between + w[teams][:, None]
 
     def to_int(values: np.ndarray) -> np.ndarray:   # integer costs, exact in float64; -1 = unreachable
         return np.where(np.isfinite(values), np.rint(np.where(np.isfinite(values), values, 0)), -1).astype(np.int64)
 
-    cycles = TeamCycles(0, empty, empty, to_int(complete_alone), to_int(drop_alone), teams, 0,
-                        to_int(between))
-    cost, complete, drop, paired = cycles.cheapest_cover()
-    cycles.penalty, cycles.complete, cycles.drop, cycles.paired = cost, complete, drop, paired
-    return cycles
+    best = None
+    for charged_complete, charged_drop in ((complete_alone, drop_relaxed), (complete_relaxed, drop_alone)):
+        cycles = TeamCycles(0, empty, empty, to_int(charged_complete), to_int(charged_drop), teams, 0,
+                            to_int(between), to_int(share_complete), to_int(share_drop))
+        cost, complete, drop, paired = cycles.cheapest_cover()
+        cycles.penalty, cycles.complete, cycles.drop, cycles.paired = cost, complete, drop, paired
+        if best is None or cost > best.penalty:
+            best = cycles
+    return best
