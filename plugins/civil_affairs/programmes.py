@@ -940,6 +940,8 @@ def single_person_eligibility(view: HouseholdView, std: StandardsInForce) -> Fin
     _, _, _, adult, _ = _ages(std)
     candidates = []
     for member in view.included:
+        if not member.disabilities and not member.serious_illness:
+            continue  # neither route applies without a certificate or a serious illness
         certs = view.valid_certificates(member)
         ground = None
         if facts.marginal:
@@ -1261,6 +1263,14 @@ def utility_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
 
 
 def utility_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -> Benefit:
+    """The same allowances for every eligible household: depends on the standards alone, built once per std."""
+    found = std.memo.get((UTILITY, "benefit"))
+    if found is None:
+        found = std.memo[(UTILITY, "benefit")] = _utility_benefit(std)
+    return found
+
+
+def _utility_benefit(std: StandardsInForce) -> Benefit:
     kwh, water, gas = std.record(S_ELECTRICITY), std.record(S_WATER), std.record(S_GAS)
     gas_fen = round_fen(std.fen(S_GAS))
     lines = (

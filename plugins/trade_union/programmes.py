@@ -112,6 +112,22 @@ def _employees(view: HouseholdView):
     return [m for m in view.living if m.union_member and m.employment in _EMPLOYEE_STATUSES]
 
 
+_FIGURES = "trade_union.hardship_figures"
+
+
+def _hardship_figures(std: StandardsInForce) -> tuple:
+    """The standards of the hardship test for one (region, area, day), looked up once: dibao standard and
+    multiplier records, the exact hardship line and the rounded figures shown, the illness and schooling
+    ratio records and the disaster window in days."""
+    standard = std.record(S_DIBAO)
+    multiplier = std.record(S_MULTIPLIER)
+    threshold = std.monthly_fen(S_DIBAO) * multiplier.value
+    found = (standard, multiplier, threshold, round_fen(threshold), round_fen(std.monthly_fen(S_DIBAO)),
+             std.record(S_MEDICAL_RATIO), std.record(S_EDUCATION_RATIO), std.int_value(S_EVENT_WINDOW))
+    std.memo[_FIGURES] = found
+    return found
+
+
 def hardship(view: HouseholdView, std: StandardsInForce) -> tuple[bool, tuple]:
     """(is a hardship-employee household, reasons); computed once per household."""
     found = view.memo.get(RELIEF)
@@ -125,21 +141,19 @@ def hardship(view: HouseholdView, std: StandardsInForce) -> tuple[bool, tuple]:
     reasons = [R_MEMBER(names=[m.name for m in employees])]
     grounds = False
     size = max(view.size, 1)
-    standard = std.record(S_DIBAO)
-    multiplier = std.record(S_MULTIPLIER)
-    threshold = std.monthly_fen(S_DIBAO) * multiplier.value
+    figures = std.memo.get(_FIGURES) or _hardship_figures(std)
+    standard, multiplier, threshold, threshold_shown, standard_shown, ratio, edu_ratio, window = figures
     per_capita = Decimal(view.countable_income_fen) / size
     if per_capita < threshold:
         grounds = True
-        reasons.append(R_INCOME_LOW(standard, multiplier, per_capita=round_fen(per_capita), threshold=round_fen(threshold),
-                                    multiplier=multiplier.value, standard=round_fen(std.monthly_fen(S_DIBAO))))
+        reasons.append(R_INCOME_LOW(standard, multiplier, per_capita=round_fen(per_capita), threshold=threshold_shown,
+                                    multiplier=multiplier.value, standard=standard_shown))
     else:
-        reasons.append(R_INCOME_NOT_LOW(standard, multiplier, per_capita=round_fen(per_capita), threshold=round_fen(threshold)))
+        reasons.append(R_INCOME_NOT_LOW(standard, multiplier, per_capita=round_fen(per_capita), threshold=threshold_shown))
     yearly_income = view.countable_income_fen * 12
     spent = view.spending_12m_fen if view.snapshot.expenditures else {}
     medical = spent.get("medical", 0)
     ill = [m.name for m in view.living if m.serious_illness]
-    ratio = std.record(S_MEDICAL_RATIO)
     if ill:
         grounds = True
         reasons.append(R_ILLNESS(detail="患重病: " + "、".join(ill), detail_en="serious illness: " + ", ".join(ill)))
@@ -147,14 +161,12 @@ def hardship(view: HouseholdView, std: StandardsInForce) -> tuple[bool, tuple]:
         grounds = True
         reasons.append(R_ILLNESS(ratio, detail=f"近12个月医疗自付 {medical / 100:.2f} 元超过年收入的 {ratio.value} 倍",
                                  detail_en=f"12-month medical spending {medical / 100:.2f} yuan exceeds {ratio.value} × yearly income"))
-    window = std.int_value(S_EVENT_WINDOW)
     for event in view.snapshot.events:
         if event.kind in _DISASTER_EVENTS and view.on - dt.timedelta(days=window) <= event.occurred_on <= view.on:
             grounds = True
             reasons.append(R_DISASTER(std.record(S_EVENT_WINDOW), occurred_on=event.occurred_on, kind=event.kind))
             break
     education = spent.get("education", 0)
-    edu_ratio = std.record(S_EDUCATION_RATIO)
     if education and education > yearly_income * edu_ratio.value:
         grounds = True
         reasons.append(R_SCHOOLING(edu_ratio, spending=education, income=yearly_income, ratio=edu_ratio.value))
@@ -176,10 +188,18 @@ def festival_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
 
 
 def _one_off(key: str, label_zh: str, label_en: str):
-    def benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -> Benefit:
+    memo_key = (key, "benefit")
+
+    def build(std: StandardsInForce) -> Benefit:
         amount = to_fen(std.value(key))
         reason = R_AMOUNT(std.record(key), label=label_zh, label_en=label_en, amount=amount)
-        return Benefit((BenefitLine(label_zh, label_en, one_off_fen=amount),), reasons=(reason,))
+        found = Benefit((BenefitLine(label_zh, label_en, one_off_fen=amount),), reasons=(reason,))
+        std.memo[memo_key] = found
+        return found
+
+    def benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -> Benefit:
+        # depends on the standards alone: one (immutable) benefit per region, area and day
+        return std.memo.get(memo_key) or build(std)
 
     benefit.__doc__ = f"A one-off {label_en} per household (standard {key})."
     return benefit
