@@ -208,12 +208,14 @@ def _one_off(key: str, label_zh: str, label_en: str):
 def education_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     """Children of hardship-employee households who started high school or university recently."""
     window = std.int_value(S_GRANT_WINDOW)
-    start = add_months(view.on, -window)
-    students = [
-        m for m in view.living
-        if m.entered_current_level_on is not None and start < m.entered_current_level_on <= view.on
-        and (m.student_level in _HIGH_SCHOOL or m.student_level in _UNIVERSITY)
-    ]
+    students = [m for m in view.living if m.entered_current_level_on is not None]
+    if students:  # the window's start is worked out only for a household with a recorded school start
+        start = add_months(view.on, -window)
+        students = [
+            m for m in students
+            if start < m.entered_current_level_on <= view.on
+            and (m.student_level in _HIGH_SCHOOL or m.student_level in _UNIVERSITY)
+        ]
     if not students:
         return (std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: Finding(EDUCATION, BOARD, NOT_ELIGIBLE, (R_NO_STUDENT(std.record(S_GRANT_WINDOW), months=window),))))
     is_hardship, reasons = hardship(view, std)
