@@ -190,11 +190,12 @@ class HouseholdView:
     def spending_12m_fen(self) -> dict[str, int]:
         """Spending by kind in the 12 months up to and including the day (S5 Art. 4 ¶4)."""
         if self._spending is None:
-            start = add_months(self.on, -12)
             totals: dict[str, int] = {}
-            for item in self.snapshot.expenditures:
-                if item.incurred_on is None or start < item.incurred_on <= self.on:
-                    totals[item.kind] = totals.get(item.kind, 0) + item.amount_fen
+            if self.snapshot.expenditures:  # most households record none: no window to work out
+                start = add_months(self.on, -12)
+                for item in self.snapshot.expenditures:
+                    if item.incurred_on is None or start < item.incurred_on <= self.on:
+                        totals[item.kind] = totals.get(item.kind, 0) + item.amount_fen
             self._spending = totals
         return self._spending
 
