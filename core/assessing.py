@@ -275,22 +275,25 @@ def _load_batch(session: Session, ids: Sequence[int], on: dt.date) -> dict[int, 
         for p in people.get(hid, no_rows):
             pid = p[1]
             care = self_care.get(pid)
+            # most people have no certificate or supporter: skip the generator for an empty group
+            cert_rows, supporter_rows, income_rows = certificates.get(pid), supporters.get(pid), incomes.get(pid)
             members.append(Member(
                 person_id=str(pid), name=p[2], birth_date=p[3], sex=p[4], id_number=p[5], relation=p[6], inclusion=p[7],
                 labour_capacity=p[8], student_level=p[9], entered_current_level_on=p[10], employment=p[11],
                 union_member=p[12], serious_illness=p[13], contracted_land=p[14], lives_alone=p[15], long_term_care=p[16],
                 father_status=p[17], mother_status=p[18], guardian_id=str(p[19]) if p[19] else None, deceased_on=p[20],
                 disabilities=tuple(Cert(category=c[1], grade=c[2], number=c[3], valid_until=c[4])
-                                   for c in certificates.get(pid, no_rows)),
+                                   for c in cert_rows) if cert_rows else (),
                 self_care=None if care is None else Care(
                     assessed_on=care[1], eating=care[2], dressing=care[3], transferring=care[4], toileting=care[5],
                     walking_indoors=care[6], bathing=care[7]),
                 supporters=tuple(Support(name=s[1], relationship=s[2], able=s[3], unable_reason=s[4])
-                                 for s in supporters.get(pid, no_rows)),
+                                 for s in supporter_rows) if supporter_rows else (),
                 incomes=tuple(Income(category=i[1], monthly_fen=i[2], exempt_reason=i[3], employment_cost_fen=i[4],
-                                     description=i[5]) for i in incomes.get(pid, no_rows)),
+                                     description=i[5]) for i in income_rows) if income_rows else (),
                 requests=_service_requests(p[21]),
             ))
+        spending_rows, event_rows = expenditures.get(hid), events.get(hid)
         result[hid] = _HOUSEHOLD(
             household_id=str(hid),
             region_code=region_code,
@@ -298,8 +301,9 @@ def _load_batch(session: Session, ids: Sequence[int], on: dt.date) -> dict[int, 
             members=tuple(members),
             assets=tuple(Asset(kind=a[1], value_fen=a[2], exempt=a[3], description=a[4]) for a in assets.get(hid, no_rows)),
             expenditures=tuple(Spending(kind=e[1], amount_fen=e[2], incurred_on=e[3], description=e[4])
-                               for e in expenditures.get(hid, no_rows)),
-            events=tuple(Event(kind=e[1], occurred_on=e[2], loss_fen=e[3], description=e[4]) for e in events.get(hid, no_rows)),
+                               for e in spending_rows) if spending_rows else (),
+            events=tuple(Event(kind=e[1], occurred_on=e[2], loss_fen=e[3], description=e[4])
+                         for e in event_rows) if event_rows else (),
             address=address,
             near_relative_of_staff=near_relative,
             only_child_deceased=only_child_deceased,
