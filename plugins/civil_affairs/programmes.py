@@ -1079,9 +1079,9 @@ def tekun_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) 
     for person_id in finding.subjects:
         person = by_id[person_id]
         person_std = std.for_area(person.area)
-        basic = round_fen(person_std.fen(S_TEKUN_BASIC))
+        basic = person_std.fen_int(S_TEKUN_BASIC)
         tier = tekun_care_tier(view, std, person_id)
-        care = 0 if tier is None else round_fen(person_std.fen(S_CARE[tier]))
+        care = 0 if tier is None else person_std.fen_int(S_CARE[tier])
         name = person.member.name
         lines.append(BenefitLine(f"基本生活费: {name}", f"basic living: {name}", monthly_fen=basic, person_id=person_id))
         used = [person_std.record(S_TEKUN_BASIC)]
@@ -1177,7 +1177,7 @@ def temporary_benefit(view: HouseholdView, std: StandardsInForce, finding: Findi
     reasons = [R_TEMP_EXPENDITURE_AMOUNT(std.record(S_DIBAO), std.record(S_TEMP_MAX_MONTHS), amount=amount, gap=gap, cap=cap,
                                          size=size, months=months)]
     stages: tuple[int, ...] = ()
-    limit = to_fen(std.value(S_TEMP_TOWN))
+    limit = std.fen_int(S_TEMP_TOWN)
     if amount > limit:
         count = std.int_value(S_TEMP_STAGES)
         share, remainder = divmod(amount, count)
@@ -1272,7 +1272,7 @@ def utility_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding
 
 def _utility_benefit(std: StandardsInForce) -> Benefit:
     kwh, water, gas = std.record(S_ELECTRICITY), std.record(S_WATER), std.record(S_GAS)
-    gas_fen = round_fen(std.fen(S_GAS))
+    gas_fen = std.fen_int(S_GAS)
     lines = (
         BenefitLine("电费补贴", "electricity allowance", quantity=kwh.value, unit=kwh.unit),
         BenefitLine("水费补贴", "water allowance", quantity=water.value, unit=water.unit),
@@ -1323,7 +1323,7 @@ def card_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -
     """One category: the lower figure; two or more: the upper figure (assumption, see standards.py)."""
     zh, _ = _classified_categories(view, std)
     key = S_CARD_ONE if len(zh) == 1 else S_CARD_SEVERAL
-    amount = round_fen(std.fen(key))
+    amount = std.fen_int(key)
     return Benefit((BenefitLine("惠民卡补贴", "benefit-card subsidy", monthly_fen=amount),),
                    reasons=(R_PER_PERSON(std.record(key), count=1, amount=amount, total=amount),))
 
@@ -1342,7 +1342,7 @@ def festival_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
 
 
 def festival_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -> Benefit:
-    amount = round_fen(std.fen(S_FESTIVAL))
+    amount = std.fen_int(S_FESTIVAL)
     lines = []
     if finding.facts["household"]:
         lines.append(BenefitLine("两节生活补贴(每户)", "festival subsidy (per household)", one_off_fen=amount))
@@ -1408,7 +1408,7 @@ def medical_insurance_eligibility(view: HouseholdView, std: StandardsInForce) ->
 
 
 def medical_insurance_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -> Benefit:
-    amount = to_fen(std.value(S_MEDICAL_CONTRIBUTION))
+    amount = std.fen_int(S_MEDICAL_CONTRIBUTION)
     lines = tuple(BenefitLine("资助参保(个人缴费)", "insurance contribution paid", one_off_fen=amount, person_id=p) for p in finding.subjects)
     total = amount * len(lines)
     return Benefit(lines, per="person", reasons=(R_PER_PERSON(std.record(S_MEDICAL_CONTRIBUTION), count=len(lines), amount=amount, total=total),))
@@ -1440,7 +1440,7 @@ def education_benefit(view: HouseholdView, std: StandardsInForce, finding: Findi
         member = view.snapshot.member(person_id)
         university = member.student_level in _UNIVERSITY_LEVELS
         key = S_GRANT_UNIVERSITY if university else S_GRANT_HIGH
-        amount = to_fen(std.value(key))
+        amount = std.fen_int(key)
         level_zh, level_en = ("大学", "university") if university else ("高中(中职)", "high school")
         lines.append(BenefitLine(f"助学金: {member.name}", f"education grant: {member.name}", one_off_fen=amount, person_id=person_id))
         reasons.append(R_EDU_STUDENT(std.record(key), name=member.name, entered=member.entered_current_level_on,

@@ -30,7 +30,6 @@ from core.api import (
     StandardsInForce,
     round_fen,
     severe_disability,
-    to_fen,
 )
 
 BOARD = "disabled_federation"
@@ -197,8 +196,8 @@ def rehabilitation_eligibility(view: HouseholdView, std: StandardsInForce) -> Fi
 def rehabilitation_benefit(view: HouseholdView, std: StandardsInForce, finding: Finding) -> Benefit:
     """Rehabilitation: recorded 12-month rehabilitation spending up to the cap; devices: up to the cap, set after assessment."""
     lines, reasons = [], []
-    rehab_cap = to_fen(std.value(S_REHAB_CAP))
-    device_cap = to_fen(std.value(S_DEVICE_CAP))
+    rehab_cap = std.fen_int(S_REHAB_CAP)
+    device_cap = std.fen_int(S_DEVICE_CAP)
     spending = view.spending_12m_fen.get("rehabilitation", 0)
     for person_id in finding.subjects:
         member = view.snapshot.member(person_id)

@@ -191,7 +191,7 @@ def _one_off(key: str, label_zh: str, label_en: str):
     memo_key = (key, "benefit")
 
     def build(std: StandardsInForce) -> Benefit:
-        amount = to_fen(std.value(key))
+        amount = std.fen_int(key)
         reason = R_AMOUNT(std.record(key), label=label_zh, label_en=label_en, amount=amount)
         found = Benefit((BenefitLine(label_zh, label_en, one_off_fen=amount),), reasons=(reason,))
         std.memo[memo_key] = found
@@ -230,7 +230,7 @@ def education_benefit(view: HouseholdView, std: StandardsInForce, finding: Findi
         member = view.snapshot.member(person_id)
         university = member.student_level in _UNIVERSITY
         key = S_GRANT_UNIVERSITY if university else S_GRANT_HIGH
-        amount = to_fen(std.value(key))
+        amount = std.fen_int(key)
         zh, en = ("大学", "university") if university else ("高中(中职)", "high school")
         lines.append(BenefitLine(f"金秋助学: {member.name}", f"education grant: {member.name}", one_off_fen=amount, person_id=person_id))
         reasons.append(R_STUDENT(std.record(key), name=member.name, entered=member.entered_current_level_on, level_zh=zh, level_en=en, amount=amount))
