@@ -583,7 +583,7 @@ DIVE_ROUNDS = 8   # LP re-solves while completing/dropping the teams each new fl
 
 
 def plan_from_cycles(encoded: EncodedInstance, edges: Edges, lp: LpResult, cycles: TeamCycles,
-                     *, deadline: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     *, deadline: float | None = None, rounds: int = DIVE_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
     """A valid plan that completes and drops the half-served teams as their cheapest cycles say.
 
     The LP is re-solved with the dropped teams' pairs removed and a bonus the
@@ -603,7 +603,7 @@ def plan_from_cycles(encoded: EncodedInstance, edges: Edges, lp: LpResult, cycle
     drop[cycles.drop] = True
     in_flow = lp.in_flow.copy() if lp.in_flow is not None else np.ones(len(edges), dtype=bool)
     best_plan, best_flow, best_gain = None, lp.chosen, None
-    for _ in range(DIVE_ROUNDS):
+    for _ in range(rounds):
         gains = lp.gains.copy()
         gains[drop[edges.r]] = 0                     # solve_flow skips pairs without gain
         gains[complete[edges.r]] += sure
@@ -641,6 +641,10 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
     z = np.maximum(0, -slack)
 
     report: list[dict] = []
+    in_r, in_v = np.zeros(n_r, dtype=bool), np.zeros(n_v, dtype=bool)
+    in_r[seeds] = True
+    in_v[edges.v[in_r[edges.r]]] = True
+    whole_components = _closure(edges, in_r, in_v, LARGE_CLOSURE_EDGES)
     if lp.dual_bound == lp.flow_gain:
         # The LP is proven over every pair: its residual graph prices each team's
         # completion or removal exactly (core/matching/cycles.py).
@@ -648,7 +652,9 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
         cycles = team_cycle_bound(encoded, edges, gains, u, w, x)
         best_bound = min(best_bound, lp.dual_bound - cycles.penalty)
         plan, decided = plan_from_cycles(encoded, edges, lp, cycles,
-                                deadline=started + (1 - MIN_REPAIR_SHARE) * time_limit_s)
+                                deadline=started + (1 - MIN_REPAIR_SHARE) * time_limit_s,
+                                # the exact CP-SAT on whole components follows: one round will do
+                                rounds=1 if whole_components else DIVE_ROUNDS)
         gain = int(gains[plan].sum())
         if gain > best_gain:
             best, best_gain = plan, gain
@@ -661,10 +667,6 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
         if best_bound // 2 <= best_gain // 2:
             return Solution(best, best_bound // 2, 0, report)
     bound_models = True
-    in_r, in_v = np.zeros(n_r, dtype=bool), np.zeros(n_v, dtype=bool)
-    in_r[seeds] = True
-    in_v[edges.v[in_r[edges.r]]] = True
-    whole_components = _closure(edges, in_r, in_v, LARGE_CLOSURE_EDGES)
     if report and not whole_components:
         # Not proven, and the teams' components are too large to solve whole: the
         # plan models below start from the decided flow and repair the few teams

@@ -51,3 +51,14 @@ def test_teams_toy_half_served_team_is_not_claimed() -> None:
     for r in instance.recipients:
         assert per_recipient.get(r.id, 0) in (0, r.volunteers_needed)
     assert plan.stats["cp_sat_components"][0]["flow_bound"] == 2646
+
+
+def test_teams_toy_cycle_bound_is_exact() -> None:
+    """The flow half-serves one team (flow bound 2646); the cheapest cycle that
+    completes or drops it costs 720 doubled points, which lowers the bound to the
+    proven optimum 2286 without CP-SAT."""
+    plan = solve(load_instance(DATA / "teams-toy.instance.json"))
+    cycles = plan.stats["cp_sat_components"][0]
+    assert cycles["attempt"] == "cycles" and cycles["teams"] == 1
+    assert cycles["flow_bound"] == 2646
+    assert cycles["penalty"] == 720 and cycles["bound"] == 2286 == plan.bound
