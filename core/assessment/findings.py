@@ -166,8 +166,18 @@ def _slot_setters(cls: type) -> tuple[Any, ...]:
     A frozen dataclass's generated ``__init__`` calls ``object.__setattr__`` once per
     field; calling the slot descriptors directly stores the same values about three
     times faster. The classes stay frozen: assignment from outside still raises.
+
+    The hand-written ``__init__`` methods store their parameters by position in this
+    tuple, so the parameters must be the dataclass's fields in the same order: checked
+    here, at import, so that adding or reordering a field without updating ``__init__``
+    fails at once instead of storing values in the wrong fields.
     """
-    return tuple(cls.__dict__[name].__set__ for name in cls.__dataclass_fields__)
+    fields = list(cls.__dataclass_fields__)
+    code = cls.__init__.__code__
+    parameters = list(code.co_varnames[1:code.co_argcount])
+    if parameters != fields:
+        raise TypeError(f"{cls.__name__}.__init__ parameters {parameters} must be its fields in order: {fields}")
+    return tuple(cls.__dict__[name].__set__ for name in fields)
 
 
 _REASON_SET = _slot_setters(Reason)
