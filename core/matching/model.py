@@ -579,6 +579,9 @@ def _sub_model(encoded: EncodedInstance, sub: Edges, coefficient: np.ndarray, ca
     return status, None, None
 
 
+# The cycle bound runs a few dozen Dijkstras over every pair: about 1 s at 10k
+# (837k pairs); at 50k (21M pairs) it would cost more than the time limit.
+CYCLE_MAX_PAIRS = 4_000_000
 DIVE_ROUNDS = 8   # LP re-solves while completing/dropping the teams each new flow half-serves
 
 
@@ -614,6 +617,9 @@ def plan_from_cycles(encoded: EncodedInstance, edges: Edges, lp: LpResult, cycle
         if best_gain is None or gain > best_gain:
             best_plan, best_flow, best_gain = plan, node.chosen, gain
         cover = np.bincount(edges.r[node.chosen], minlength=encoded.n_recipients)
+        log.debug("dive: LP %d (doubled, fixed teams' bonus removed), plan %d, %d teams half-served",
+                  node.flow_gain - 2 * sure * int(complete.sum()), gain,
+                  int(((cover > 0) & (cover < encoded.r_needed)).sum()))
         if (not ((cover > 0) & (cover < encoded.r_needed)).any() or node.dual_bound != node.flow_gain
                 or (deadline is not None and time.perf_counter() > deadline)):
             break
@@ -645,7 +651,7 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
     in_r[seeds] = True
     in_v[edges.v[in_r[edges.r]]] = True
     whole_components = _closure(edges, in_r, in_v, LARGE_CLOSURE_EDGES)
-    if lp.dual_bound == lp.flow_gain:
+    if lp.dual_bound == lp.flow_gain and len(edges) <= CYCLE_MAX_PAIRS:
         # The LP is proven over every pair: its residual graph prices each team's
         # completion or removal exactly (core/matching/cycles.py).
         cycle_started = time.perf_counter()
