@@ -680,12 +680,13 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
         # bound they lowered nothing (at 10k the penalty relaxation closed 296 of
         # 3,211 points, the cycles 2,675).
         cover = np.bincount(edges.r[decided], minlength=n_r)
-        seeds = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
-        if len(seeds) == 0:
-            return Solution(best, best_bound // 2, 0, report)
+        still_half = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
         x = decided
         is_seed = np.zeros(n_r, dtype=bool)
-        is_seed[seeds] = True
+        is_seed[still_half] = True
+        # Neighbourhoods around every team the LP half-served, not only those the
+        # decided flow still does: the decisions themselves may be improved there.
+        seeds = np.union1d(seeds, still_half)
         bound_models = False
 
     def seeds_marked() -> tuple[np.ndarray, np.ndarray]:
