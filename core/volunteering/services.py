@@ -646,14 +646,27 @@ class HoursSummary:
 
 
 def service_hours(session: Session, volunteer_id: int, *, since: dt.date | None = None,
-                  until: dt.date | None = None) -> HoursSummary:
-    """The volunteer's service record: confirmed hours count, pending ones are shown apart."""
-    query = select(Visit).where(Visit.volunteer_id == volunteer_id, Visit.confirmation != "rejected")
+                  until: dt.date | None = None, with_visits: bool = True) -> HoursSummary:
+    """The volunteer's service record: confirmed hours count, pending ones are shown apart.
+
+    ``with_visits=False`` gives the totals only, summed by the database: the assignments
+    page shows the hours on every visit of the volunteer and must not read years of visits.
+    """
+    condition = [Visit.volunteer_id == volunteer_id, Visit.confirmation != "rejected"]
     if since:
-        query = query.where(Visit.visited_on >= since)
+        condition.append(Visit.visited_on >= since)
     if until:
-        query = query.where(Visit.visited_on <= until)
+        condition.append(Visit.visited_on <= until)
     summary = HoursSummary()
+    if not with_visits:
+        for confirmation, minutes in session.execute(
+                select(Visit.confirmation, func.sum(Visit.minutes)).where(*condition).group_by(Visit.confirmation)):
+            if confirmation == "confirmed":
+                summary.confirmed_minutes += int(minutes or 0)
+            else:
+                summary.pending_minutes += int(minutes or 0)
+        return summary
+    query = select(Visit).where(*condition)
     for visit in session.execute(query.order_by(Visit.visited_on.desc(), Visit.id.desc())).scalars():
         summary.visits.append(visit)
         if visit.confirmation == "confirmed":

@@ -124,7 +124,7 @@ def my_assignments():  # type: ignore[no-untyped-def]
     today = S.local_today()
     volunteer = S.volunteer_for_user(session, current_user.id)
     cards = S.my_assignments(session, current_user.id, today, volunteer=volunteer) if volunteer else []
-    hours = S.service_hours(session, volunteer.id) if volunteer else None
+    hours = S.service_hours(session, volunteer.id, with_visits=False) if volunteer else None
     page = render_template("volunteering/my_assignments.html", cards=cards, volunteer=volunteer, hours=hours,
                            today=today)
     # the read is logged (privacy): its one INSERT, committed with the page's reads in one

@@ -103,8 +103,11 @@ def test_visit_within_ten_working_days_counts_at_once_later_waits_for_confirmati
     assert late.confirmation == "pending"
     hours = S.service_hours(session, v.id)
     assert (hours.confirmed_minutes, hours.pending_minutes, hours.hours) == (90, 30, 1.5)
+    totals = S.service_hours(session, v.id, with_visits=False)  # summed by the database, as the page does
+    assert (totals.confirmed_minutes, totals.pending_minutes, totals.visits) == (90, 30, [])
     S.confirm_visit(session, late, user_id(session, "women"), accept=True)
     assert S.service_hours(session, v.id).hours == 2.0
+    assert S.service_hours(session, v.id, with_visits=False).hours == 2.0
     assert session.execute(select(LedgerEntry).where(LedgerEntry.kind == "visit")).scalars().all()
 
 
