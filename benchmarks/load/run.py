@@ -1,7 +1,8 @@
 """Load test on loopback: volunteers opening "my assignments", staff opening case and household pages.
 
 Run: ``/tmp/venv/bin/python benchmarks/load/run.py [--households 100000] [--users 50] [--duration 60]
-[--database carematch_load] [--keep] [--threads 8]``
+[--database carematch_load] [--keep] [--server waitress|gunicorn] [--workers N] [--threads 8]
+[--think 0 --think 1-5]``
 
 Set-up (timed apart, not part of the figures):
 
@@ -11,15 +12,23 @@ Set-up (timed apart, not part of the figures):
    ``--keep`` a later run reuses it as it is;
 2. ``--users`` extra volunteer logins (``loadvol1`` …) are linked to the active volunteers
    with the most assignments, so each simulated volunteer sees real cards;
-3. the app is served by waitress (``core.cli.serve_app``' server, ``--threads``) in a child
-   process on 127.0.0.1 and an ephemeral port, and every simulated user logs in once.
+3. the app is served in a child process on 127.0.0.1 and an ephemeral port, by waitress
+   (``carematch serve``'s server: one process, ``--threads``) or by gunicorn (``pip install
+   -e '.[server]'``; ``--workers`` processes of ``--threads`` gthread threads, the Linux
+   deployment in the README), and every simulated user logs in once.
 
-Timed: ``--users`` threads for ``--duration`` seconds; each volunteer thread loops on
-``GET /my/assignments``; ``--staff`` staff threads (board staff ``civil``) loop on
-``GET /cases/<id>`` and ``GET /households/<id>`` over random existing ids. Every request is
-a full round trip through waitress, Flask, the session cookie check, the access decorators,
-the audit row the page writes and PostgreSQL. Figures printed: requests, errors (any status
-other than 200, or a connection error), requests/s, p50/p95/p99 per page, load average.
+Timed, once per ``--think`` phase: ``--users`` threads for ``--duration`` seconds; each
+volunteer thread opens ``GET /my/assignments``, reads it for a time drawn uniformly from
+the phase's range, and opens it again; ``--staff`` staff threads (board staff ``civil``)
+open ``GET /cases/<id>`` and ``GET /households/<id>`` over random existing ids the same
+way. The default phases are a closed loop (``0``: no reading time, the server's ceiling)
+and ``1-5`` seconds, the reading time of locust's own example user
+(``wait_time = between(1, 5)``): the usual meaning of "N concurrent users". Every request
+is a full round trip through the server, Flask, the session cookie check, the access
+decorators, the audit row the page writes and PostgreSQL. Figures printed per phase:
+requests, errors (any status other than 200, or a connection error), requests/s,
+p50/p95/p99 per page, CPU milliseconds per request of the web server and of PostgreSQL
+(from /proc: steadier than latency on a shared machine), load average.
 
 The script prints figures; it never asserts on time (README: benchmarks/ print figures).
 Only loopback addresses are used. The database is dropped at the end unless ``--keep``.
@@ -53,6 +62,38 @@ def loadavg() -> str:
         return " ".join(open("/proc/loadavg").read().split()[:3])
     except OSError:
         return "n/a"
+
+
+def _proc_stats() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command, CPU seconds) of every process, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    rows = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        command = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        rows.append((int(entry.name), int(fields[1]), command, (int(fields[11]) + int(fields[12])) / tick))
+    return rows
+
+
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the web server (with its worker processes) and by PostgreSQL.
+
+    CPU time, unlike latency, hardly depends on what else runs on the machine, so the cost
+    of a request can be compared between runs on a busy two-core machine."""
+    stats = _proc_stats()
+    server = {server_pid}
+    for pid, parent, _command, _cpu in stats:
+        if parent in server:
+            server.add(pid)
+    web = sum(cpu for pid, _parent, _command, cpu in stats if pid in server)
+    database = sum(cpu for _pid, _parent, command, cpu in stats if command.startswith("postgres"))
+    return web, database
 
 
 def admin_engine():  # type: ignore[no-untyped-def]
@@ -140,6 +181,29 @@ def seed(url: str, households: int, users: int) -> dict[str, object]:
     return counts
 
 
+SERVE_GUNICORN = """
+import sys
+sys.path.insert(0, {root!r})
+from gunicorn.app.base import BaseApplication
+from core.app import create_app
+
+
+class Server(BaseApplication):
+    def load_config(self):
+        for key, value in {{"bind": "127.0.0.1:{port}", "workers": {workers}, "threads": {threads},
+                           "worker_class": "gthread", "backlog": 2048, "loglevel": "warning",
+                           "keepalive": 75}}.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app({{"DATABASE_URL": {url!r}, "AUTO_MIGRATE": False, "SECRET_KEY": "load-test",
+                           "INSTANCE_PATH": {instance!r}, "API_RATE_LIMIT": "1000000/minute",
+                           "LOGIN_RATE_LIMIT": "1000000/minute"}})
+
+
+Server().run()
+"""
+
 SERVE = """
 import logging
 import sys
@@ -162,10 +226,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, threads: int) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, threads: int, server: str = "waitress", workers: int = 1) -> tuple[subprocess.Popen, int]:
     port = free_port()
     instance = Path("/tmp") / f"carematch-load-{os.getpid()}"
-    code = SERVE.format(root=str(ROOT), url=url, instance=str(instance), port=port, threads=threads)
+    template = SERVE_GUNICORN if server == "gunicorn" else SERVE
+    code = template.format(root=str(ROOT), url=url, instance=str(instance), port=port, threads=threads,
+                           workers=workers)
     proc = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -216,7 +282,9 @@ class Client:
 
 
 def drive(port: int, volunteers: list[str], staff: int, case_ids: list[int], household_ids: list[int],
-          duration: float) -> dict[str, list[float]]:
+          duration: float, think: tuple[float, float] = (0.0, 0.0)) -> dict[str, list[float]]:
+    """Each simulated user opens its page, reads it for a think time drawn from ``think``
+    (seconds; (0, 0) is a closed loop that sends the next request at once), and again."""
     timings: dict[str, list[float]] = {"/my/assignments": [], "/cases/<id>": [], "/households/<id>": []}
     errors: dict[str, int] = {k: 0 for k in timings}
     lock = threading.Lock()
@@ -252,6 +320,8 @@ def drive(port: int, volunteers: list[str], staff: int, case_ids: list[int], hou
             mine[key].append(time.perf_counter() - t0)
             if status != 200:
                 bad[key] += 1
+            if think[1] > 0:
+                time.sleep(rng.uniform(*think))
         with lock:
             for k in timings:
                 timings[k].extend(mine[k])
@@ -275,68 +345,85 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
 
+def think_range(text: str) -> tuple[float, float]:
+    low, _sep, high = text.partition("-")
+    return float(low), float(high or low)
+
+
+def report(title: str, timings: dict[str, list[float]], errors: dict[str, int], duration: float,
+           cpu: tuple[float, float]) -> None:
+    total = sum(len(v) for v in timings.values())
+    print(f"-- {title}")
+    print(f"{total:,} requests, {sum(errors.values())} errors, {total / duration:,.1f} requests/s overall; "
+          f"CPU per request: web server {cpu[0] / max(total, 1) * 1000:.1f} ms, PostgreSQL "
+          f"{cpu[1] / max(total, 1) * 1000:.1f} ms; load average after: {loadavg()}")
+    print(f"{'page':<18} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
+    for key, values in timings.items():
+        if not values:
+            continue
+        print(f"{key:<18} {len(values):>9,} {errors[key]:>7} {len(values) / duration:>8.1f} "
+              f"{pct(values, 50):>8.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f} "
+              f"{statistics.fmean(values) * 1000:>8.1f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=50, help="concurrent volunteers")
     parser.add_argument("--staff", type=int, default=0, help="concurrent staff users (case and household pages)")
-    parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
+    parser.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
+    parser.add_argument("--think", type=think_range, action="append",
+                        help="a phase whose users read each page for a time in this range of seconds, "
+                             "e.g. 1-5; '0' is a closed loop (no reading time). Repeatable; default: 0 and 1-5")
     parser.add_argument("--database", default="carematch_load")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database for another run")
     parser.add_argument("--seed-only", action="store_true")
     args = parser.parse_args()
+    phases = args.think or [(0.0, 0.0), (1.0, 5.0)]
+    # The seeding and the server share one data key (ID numbers are encrypted): the instance
+    # folder of this checkout, whatever the current directory.
+    os.environ.setdefault("CAREMATCH_INSTANCE", str(ROOT / "instance"))
     url = f"{SERVER}/{args.database}"
     created = create_database(args.database)
     try:
-        if created:
-            from core.db import make_engine
-            from core.migrate import upgrade
-            from core.plugins import BoardHost, get_plugin_manager
+        from core.db import make_engine
+        from core.migrate import upgrade
+        from core.plugins import BoardHost, get_plugin_manager
 
-            boards = BoardHost(get_plugin_manager())
-            boards.import_models()
-            engine = make_engine(url)
-            upgrade(engine, boards)
-            engine.dispose()
-        else:
-            from core.db import make_engine
-            from core.migrate import upgrade
-            from core.plugins import BoardHost, get_plugin_manager
-
-            boards = BoardHost(get_plugin_manager())
-            boards.import_models()
-            engine = make_engine(url)
-            upgrade(engine, boards)  # a kept database gets any newer migration
-            engine.dispose()
+        boards = BoardHost(get_plugin_manager())
+        boards.import_models()
+        engine = make_engine(url)
+        upgrade(engine, boards)  # a kept database gets any newer migration
+        engine.dispose()
         facts = seed(url, args.households, max(args.users, 1))
         print(f"database {args.database}: {facts['households']:,} households, {facts['cases']:,} cases, "
               f"{facts['assignments']:,} assignments, {facts['volunteer logins']} volunteer logins "
               f"(set-up {facts['seconds']} s, {'seeded now' if facts['created'] else 'reused'})", flush=True)
         if args.seed_only:
             return
-        server, port = start_server(url, args.threads)
+        server, port = start_server(url, args.threads, args.server, args.workers)
         try:
             volunteers = [f"loadvol{i}" for i in range(1, args.users + 1)]
-            print(f"serving on http://{HOST}:{port}/ with waitress ({args.threads} threads); "
-                  f"{len(volunteers)} volunteers + {args.staff} staff for {args.duration:.0f} s; "
-                  f"load average before: {loadavg()}", flush=True)
-            timings = drive(port, volunteers, args.staff, facts["case ids"], facts["household ids"],
-                            args.duration)
+            where = f"{args.server} ({args.workers} process{'es' if args.workers > 1 else ''} × {args.threads} threads)"
+            print(f"serving on http://{HOST}:{port}/ with {where}; {len(volunteers)} volunteers + "
+                  f"{args.staff} staff, {args.duration:.0f} s per phase; load average before: {loadavg()}",
+                  flush=True)
+            for think in phases:
+                before = cpu_seconds(server.pid)
+                timings = drive(port, volunteers, args.staff, facts["case ids"], facts["household ids"],
+                                args.duration, think)
+                after = cpu_seconds(server.pid)
+                errors = timings.pop("errors")
+                title = ("closed loop: every user sends its next request as soon as the last answers"
+                         if think[1] <= 0 else
+                         f"users reading each page {think[0]:g}–{think[1]:g} s before the next")
+                report(title, timings, errors, args.duration, (after[0] - before[0], after[1] - before[1]))
         finally:
             server.terminate()
             server.wait(timeout=30)
-        errors = timings.pop("errors")
-        total = sum(len(v) for v in timings.values())
-        print(f"{total:,} requests, {sum(errors.values())} errors, {total / args.duration:,.1f} requests/s "
-              f"overall; load average after: {loadavg()}")
-        print(f"{'page':<18} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
-        for key, values in timings.items():
-            if not values:
-                continue
-            print(f"{key:<18} {len(values):>9,} {errors[key]:>7} {len(values) / args.duration:>8.1f} "
-                  f"{pct(values, 50):>8.1f} {pct(values, 95):>8.1f} {pct(values, 99):>8.1f} "
-                  f"{statistics.fmean(values) * 1000:>8.1f}")
     finally:
         if not args.keep:
             drop_database(args.database)
