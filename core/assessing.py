@@ -9,6 +9,7 @@ calculator (试算). Only enabled boards contribute programmes.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 from collections import defaultdict
@@ -175,6 +176,28 @@ def _service_requests(stored: Any) -> tuple[str, ...]:
     return tuple(stored)
 
 
+def _without_cyclic_gc(build: Any, *args: Any) -> Any:
+    """``build(*args)`` with the cyclic garbage collector paused, as it was before afterwards.
+
+    Building a batch allocates tens of thousands of rows and snapshot objects that all
+    stay alive while the batch is assessed and form no reference cycle; with the collector
+    running, each batch set off over a hundred collections that scanned the growing heap
+    (measured: 1,257 / 114 / 10 collections of generations 0 / 1 / 2 and a fifth of the
+    CPU of loading and assessing 20,000 households; paused: 75 / 7 / 1). Reference counting
+    frees memory as usual meanwhile, and any cycle made during the pause (here or in
+    another thread: the switch is process-wide) is collected once the collector resumes,
+    at the next allocation. If the application had disabled the collector, it stays so.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        return build(*args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _load_batch(session: Session, ids: Sequence[int], on: dt.date) -> dict[int, engine.HouseholdSnapshot]:
     """Snapshots of one batch of households, keyed by id, from one query per table.
 
@@ -327,7 +350,7 @@ def snapshots_of(session: Session, household_ids: Iterable[int], on: dt.date, *,
     batch: list[int] = []
 
     def flush() -> Iterator[engine.HouseholdSnapshot]:
-        loaded = _load_batch(session, batch, on)
+        loaded = _without_cyclic_gc(_load_batch, session, batch, on)
         for household_id in batch:
             found = loaded.get(household_id)
             if found is None:

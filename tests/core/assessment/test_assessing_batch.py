@@ -136,3 +136,28 @@ def test_assess_households_equals_assess_household(session, app) -> None:
     batch = [a.to_json() for a in assess_households(session, boards, ids[:3], ON)]
     assert batch == [assess_household(session, boards, i, ON).to_json() for i in ids[:3]]
     assert len(batch[0]["findings"]) == 25
+
+
+def test_the_collector_pause_while_a_batch_is_built_restores_the_state_it_found() -> None:
+    import gc
+
+    from core.assessing import _without_cyclic_gc
+
+    def build(fail: bool) -> bool:
+        if fail:
+            raise RuntimeError("query failed")
+        return gc.isenabled()
+
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        assert _without_cyclic_gc(build, False) is False  # paused while building
+        assert gc.isenabled()
+        with pytest.raises(RuntimeError):
+            _without_cyclic_gc(build, True)
+        assert gc.isenabled()  # resumed after an error too
+        gc.disable()
+        _without_cyclic_gc(build, False)
+        assert not gc.isenabled()  # an application's own choice is kept
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
