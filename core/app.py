@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import secrets
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from flask import Flask, abort, g, request, session
 from flask_babel import Babel
@@ -81,14 +81,31 @@ def _default_config(instance_path: Path) -> dict[str, Any]:
 
 def _instance_secret(path: Path) -> str:
     # A fresh machine needs nothing configured: the first run writes a random key into
-    # the instance folder (never the repository) and every later run reuses it.
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    # the instance folder (never the repository) and every later run, and every other
+    # worker process starting at the same moment, uses that one key.
+    from core.privacy.crypto import read_or_create_secret
+
+    return read_or_create_secret(path)
+
+
+@contextlib.contextmanager
+def _instance_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on a file of the instance folder, across processes (POSIX).
+
+    Several worker processes (gunicorn) start at once on a fresh SQLite file: one
+    migrates, the others wait and then find nothing pending. Without fcntl (Windows,
+    where waitress is one process) there is nobody to wait for."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iterable[tuple[str, Any]] = ()) -> Flask:
@@ -118,7 +135,9 @@ def create_app(test_config: dict[str, Any] | None = None, *, extra_plugins: Iter
     if app.config["AUTO_MIGRATE"] and engine.url.get_backend_name() == "sqlite" and platform.needs_migration():
         # The embedded default is created and migrated on first run (DESIGN.md
         # "Storage"); PostgreSQL is migrated explicitly with `carematch db upgrade`.
-        platform.migrate()
+        with _instance_lock(instance / "migrate.lock"):
+            if platform.needs_migration():  # another worker may have done it meanwhile
+                platform.migrate()
 
     translation_dirs = [str(Path(__file__).parent / "translations")]
     translation_dirs += [str(d) for b in boards.installed.values() if (d := b.translations_directory())]

@@ -44,7 +44,9 @@ def key_path() -> Path:
     return Path(os.environ.get("CAREMATCH_INSTANCE", Path.cwd() / "instance")).resolve() / "data_key"
 
 
-def _read_or_create(path: Path) -> str:
+def read_or_create_secret(path: Path) -> str:
+    """The hexadecimal secret in ``path``, written once (0600) if absent; several processes
+    starting together all end up with the first writer's secret."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +65,7 @@ def _read_or_create(path: Path) -> str:
 
 @functools.lru_cache(maxsize=1)
 def master_key() -> bytes:
-    text = os.environ.get("CAREMATCH_DATA_KEY") or _read_or_create(key_path())
+    text = os.environ.get("CAREMATCH_DATA_KEY") or read_or_create_secret(key_path())
     try:
         key = bytes.fromhex(text)
     except ValueError:

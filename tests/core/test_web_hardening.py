@@ -118,3 +118,30 @@ def test_an_expired_api_session_answers_401_in_json(client: Any, login: Any) -> 
     response = client.get("/api/my/assignments", headers={"Accept-Language": "en"})
     assert response.status_code == 401
     assert "Log in again" in response.get_json()["error"] or "重新登录" in response.get_json()["error"]
+
+
+# -- several worker processes starting on a fresh instance ------------------------------------------
+
+START = """
+import hashlib, sys
+from core.app import create_app
+app = create_app()
+print(hashlib.sha256(app.config["SECRET_KEY"].encode()).hexdigest())
+"""
+
+
+def test_worker_processes_starting_together_share_one_secret_and_one_migration(tmp_path: Path) -> None:
+    # gunicorn starts its workers at once; on a fresh SQLite instance they used to race to
+    # create the tables ("table region already exists") and to write the session secret.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CAREMATCH_DATABASE_URL", "CAREMATCH_SECRET_KEY")}
+    env["CAREMATCH_INSTANCE"] = str(tmp_path / "instance")
+    workers = [subprocess.Popen([sys.executable, "-c", START], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [w.communicate(timeout=240) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0, 0], [err[-2000:] for _out, err in results]
+    assert len({out.strip() for out, _err in results}) == 1  # one secret for all
+    assert (tmp_path / "instance" / "carematch.sqlite3").exists()
