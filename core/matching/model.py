@@ -107,11 +107,17 @@ def prune_edges(encoded: EncodedInstance, edges: Edges, keep_keys: np.ndarray) -
     Pinned pairs (``keep_keys``) always stay.
     """
     if len(edges) and int(encoded.r_value.min()) + 2 * min(0, int(edges.profit.min())) > 0:
-        # Every single pair and every team (at most two pairs) is worth more than
-        # 0: nothing to drop.  True with the default weights, and it spares a few
-        # passes over tens of millions of pairs at 50k.
+        # Every single pair and every team of two pairs is worth more than 0, so
+        # the only pairs edge_totals() would drop are those of a team with one
+        # allowed volunteer (never servable).  Same result, fewer passes over the
+        # 21M pairs at 50k.  True with the default weights.
+        counts = np.bincount(edges.r, minlength=encoded.n_recipients)
+        lone_team = (counts == 1) & (encoded.r_needed == 2)
+        keep = ~lone_team[edges.r] if lone_team.any() else None
+    else:
+        keep = edge_totals(encoded, edges) > 0
+    if keep is None:
         return edges
-    keep = edge_totals(encoded, edges) > 0
     if len(keep_keys):
         keep |= encoded._member(keep_keys, encoded.pair_keys(edges.r, edges.v))
     if keep.all():
