@@ -1024,9 +1024,10 @@ def tekun_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     people = tekun_people(view, std)
     if not people:
         elderly, minor, *_ = _ages(std)
-        return (std.memo.get((TEKUN, "none")) or std.cached((TEKUN, "none"),
+        return std.memo.get((TEKUN, "none")) or std.cached(
+            (TEKUN, "none"),
             lambda: _finding(TEKUN, NOT_ELIGIBLE, (R_TEKUN_NO_CANDIDATE(std.record(S_ELDERLY_AGE), std.record(S_MINOR_AGE), elderly=elderly, minor=minor),)),
-        ))
+        )
     reasons = []
     subjects = []
     needs_information = False
@@ -1129,10 +1130,11 @@ def temporary_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding
     months = std.int_value(S_TEMP_LOOKBACK)
     spending = view.spending_since(add_months(view.on, -months), _SUDDEN_SPENDING_KINDS) if view.snapshot.expenditures else 0
     if not spending:
-        return (std.memo.get((TEMPORARY, "none")) or std.cached((TEMPORARY, "none"),
+        return std.memo.get((TEMPORARY, "none")) or std.cached(
+            (TEMPORARY, "none"),
             lambda: _finding(TEMPORARY, NOT_ELIGIBLE, (R_TEMP_NO_EVENT(std.record(S_TEMP_WINDOW), std.record(S_TEMP_LOOKBACK),
                                                                        days=std.int_value(S_TEMP_WINDOW), months=months),)),
-        ))
+        )
     size = max(view.size, 1)
     income_window = view.countable_income_fen * months
     reasons = [R_TEMP_SPENDING(std.record(S_TEMP_LOOKBACK), months=months, spending=spending, income=income_window)]
@@ -1426,7 +1428,7 @@ def education_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding
             and (m.student_level in _HIGH_SCHOOL_LEVELS or m.student_level in _UNIVERSITY_LEVELS)
         ]
     if not students:
-        return (std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: _finding(EDUCATION, NOT_ELIGIBLE, (R_EDU_NONE(std.record(S_GRANT_WINDOW), months=window),))))
+        return std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: _finding(EDUCATION, NOT_ELIGIBLE, (R_EDU_NONE(std.record(S_GRANT_WINDOW), months=window),)))
     facts = dibao_facts(view, std)
     if not (facts.eligible or facts.marginal or _tekun_subjects(view, std) or view.enrolled(DIBAO, TEKUN, MARGINAL)):
         return _cached_not_eligible(std, EDUCATION, R_EDU_NOT_LOW_INCOME)

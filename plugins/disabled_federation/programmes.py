@@ -119,7 +119,7 @@ def _cert_reason(member, cert):
 
 
 def _no_certificate(std: StandardsInForce, key: str) -> Finding:
-    return (std.memo.get((key, "no_cert")) or std.cached((key, "no_cert"), lambda: Finding(key, BOARD, NOT_ELIGIBLE, (R_NO_CERT(),))))
+    return std.memo.get((key, "no_cert")) or std.cached((key, "no_cert"), lambda: Finding(key, BOARD, NOT_ELIGIBLE, (R_NO_CERT(),)))
 
 
 def living_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:

@@ -217,7 +217,7 @@ def education_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding
             and (m.student_level in _HIGH_SCHOOL or m.student_level in _UNIVERSITY)
         ]
     if not students:
-        return (std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: Finding(EDUCATION, BOARD, NOT_ELIGIBLE, (R_NO_STUDENT(std.record(S_GRANT_WINDOW), months=window),))))
+        return std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: Finding(EDUCATION, BOARD, NOT_ELIGIBLE, (R_NO_STUDENT(std.record(S_GRANT_WINDOW), months=window),)))
     is_hardship, reasons = hardship(view, std)
     if not is_hardship:
         return Finding(EDUCATION, BOARD, NOT_ELIGIBLE, reasons + (R_NOT_HARDSHIP(),))
@@ -240,7 +240,7 @@ def education_benefit(view: HouseholdView, std: StandardsInForce, finding: Findi
 def medical_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     """A union-member household whose 12-month medical out-of-pocket spending exceeds the deductible."""
     if not _employees(view):
-        return (std.memo.get((MEDICAL, "no_member")) or std.cached((MEDICAL, "no_member"), lambda: Finding(MEDICAL, BOARD, NOT_ELIGIBLE, (R_NO_MEMBER(),))))
+        return std.memo.get((MEDICAL, "no_member")) or std.cached((MEDICAL, "no_member"), lambda: Finding(MEDICAL, BOARD, NOT_ELIGIBLE, (R_NO_MEMBER(),)))
     spending = view.spending_12m_fen.get("medical", 0) if view.snapshot.expenditures else 0
     deductible = std.record(S_DEDUCTIBLE)
     if spending <= to_fen(deductible.value):

@@ -110,13 +110,13 @@ _MOTHER_TEXT = {
 
 
 def _visit(std: StandardsInForce, tier: int) -> int:
-    return (std.memo.get((BOARD, "visit", tier)) or std.cached((BOARD, "visit", tier), lambda: std.int_value(S_VISIT[tier])))
+    return std.memo.get((BOARD, "visit", tier)) or std.cached((BOARD, "visit", tier), lambda: std.int_value(S_VISIT[tier]))
 
 
 def bereaved_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     """A household recorded as 失独 (the only child died) with a living parent."""
     if not view.snapshot.only_child_deceased:
-        return (std.memo.get((BEREAVED, "no")) or std.cached((BEREAVED, "no"), lambda: Finding(BEREAVED, BOARD, NOT_ELIGIBLE, (R_NOT_BEREAVED(),))))
+        return std.memo.get((BEREAVED, "no")) or std.cached((BEREAVED, "no"), lambda: Finding(BEREAVED, BOARD, NOT_ELIGIBLE, (R_NOT_BEREAVED(),)))
     parents = [m for m in view.living if m.inclusion in ("head", "spouse")]
     if not parents:
         return Finding(BEREAVED, BOARD, NOT_ELIGIBLE, (R_NOT_BEREAVED(), R_NO_PARENT()))
@@ -158,7 +158,7 @@ def bereaved_needs(view: HouseholdView, std: StandardsInForce, finding: Finding)
 
 
 def _motherless_children(view: HouseholdView, std: StandardsInForce):
-    limit = (std.memo.get(S_CHILD_AGE) or std.cached(S_CHILD_AGE, lambda: std.int_value(S_CHILD_AGE)))
+    limit = std.memo.get(S_CHILD_AGE) or std.cached(S_CHILD_AGE, lambda: std.int_value(S_CHILD_AGE))
     found = []
     for member in view.living:
         if member.mother_status is None or member.mother_status == "present":
@@ -173,9 +173,10 @@ def proxy_mother_eligibility(view: HouseholdView, std: StandardsInForce) -> Find
     """Left-behind children (S9 §1, shared definition) whose mother is not at home."""
     children = _motherless_children(view, std)
     if not children:
-        return (std.memo.get((PROXY_MOTHER, "none")) or std.cached((PROXY_MOTHER, "none"),
+        return std.memo.get((PROXY_MOTHER, "none")) or std.cached(
+            (PROXY_MOTHER, "none"),
             lambda: Finding(PROXY_MOTHER, BOARD, NOT_ELIGIBLE, (R_NO_CHILD(std.record(S_CHILD_AGE), age=std.int_value(S_CHILD_AGE)),)),
-        ))
+        )
     reasons = []
     for member, age in children:
         zh, en = _MOTHER_TEXT[member.mother_status]
@@ -212,7 +213,7 @@ def proxy_mother_needs(view: HouseholdView, std: StandardsInForce, finding: Find
 
 
 def _elderly_women(view: HouseholdView, std: StandardsInForce):
-    age_limit = (std.memo.get(S_ELDERLY) or std.cached(S_ELDERLY, lambda: std.int_value(S_ELDERLY)))
+    age_limit = std.memo.get(S_ELDERLY) or std.cached(S_ELDERLY, lambda: std.int_value(S_ELDERLY))
     return [(m, view.ages[m.person_id]) for m in view.living if m.sex == "F" and m.lives_alone and view.ages[m.person_id] >= age_limit]
 
 
@@ -220,9 +221,10 @@ def elderly_women_eligibility(view: HouseholdView, std: StandardsInForce) -> Fin
     """Women aged 60 or over living alone."""
     women = _elderly_women(view, std)
     if not women:
-        return (std.memo.get((ELDERLY_WOMEN, "none")) or std.cached((ELDERLY_WOMEN, "none"),
+        return std.memo.get((ELDERLY_WOMEN, "none")) or std.cached(
+            (ELDERLY_WOMEN, "none"),
             lambda: Finding(ELDERLY_WOMEN, BOARD, NOT_ELIGIBLE, (R_NO_ELDERLY_WOMAN(std.record(S_ELDERLY), age=std.int_value(S_ELDERLY)),)),
-        ))
+        )
     reasons = tuple(R_ELDERLY_WOMAN(std.record(S_ELDERLY), name=m.name, age=age) for m, age in women)
     return Finding(ELDERLY_WOMEN, BOARD, ELIGIBLE, reasons, subjects=tuple(m.person_id for m, _ in women))
 

@@ -92,7 +92,7 @@ def left_behind_children(view: HouseholdView, std: StandardsInForce):
     """(member, age, situation) for every left-behind child of the household; cached per household."""
     found = view.memo.get(LEFT_BEHIND)
     if found is None:
-        limit = (std.memo.get(S_AGE) or std.cached(S_AGE, lambda: std.int_value(S_AGE)))
+        limit = std.memo.get(S_AGE) or std.cached(S_AGE, lambda: std.int_value(S_AGE))
         found = []
         for member in view.living:
             if member.father_status is None and member.mother_status is None:
@@ -108,7 +108,7 @@ def left_behind_children(view: HouseholdView, std: StandardsInForce):
 
 def child_risk(view: HouseholdView, std: StandardsInForce, member, age: int, situation: str) -> tuple[int, list[str], list[str]]:
     """The risk tier 1-3 of a left-behind child and the reasons for it, in Chinese and English."""
-    unattended = (std.memo.get(S_UNATTENDED) or std.cached(S_UNATTENDED, lambda: std.int_value(S_UNATTENDED)))
+    unattended = std.memo.get(S_UNATTENDED) or std.cached(S_UNATTENDED, lambda: std.int_value(S_UNATTENDED))
     zh: list[str] = []
     en: list[str] = []
     if age < unattended:
@@ -137,9 +137,10 @@ def left_behind_eligibility(view: HouseholdView, std: StandardsInForce) -> Findi
     """Children under the age limit whose parents are away as S9 §1 defines."""
     children = left_behind_children(view, std)
     if not children:
-        return (std.memo.get((LEFT_BEHIND, "none")) or std.cached((LEFT_BEHIND, "none"),
+        return std.memo.get((LEFT_BEHIND, "none")) or std.cached(
+            (LEFT_BEHIND, "none"),
             lambda: Finding(LEFT_BEHIND, BOARD, NOT_ELIGIBLE, (R_NONE(std.record(S_AGE), age=std.int_value(S_AGE)),)),
-        ))
+        )
     reasons = []
     for member, age, situation in children:
         zh, en = _SITUATION[situation]
