@@ -12,10 +12,13 @@ How the optimum is proven (spec "Objective"; details in docs/matching.md):
    best pairs and certified over *all* pairs by duals u, w >= 0: by weak duality
    D(u, w) bounds twice the optimum whatever the duals, and D equals the flow's
    gain exactly when no left-out pair could improve it.
-3. Teams the flow serves with one volunteer are repaired by CP-SAT on small
-   neighbourhoods (or their whole components when small): a plan model with
-   the rest fixed, and a relaxation of the penalty ``D - 2 * objective`` that
-   lowers the bound.  ``optimal`` only when bound == objective.
+3. Teams the flow serves with one volunteer: their exact lower cost comes from
+   shortest cycles in the certified flow's residual graph (cycles.py), and the
+   plan from re-solving the LP with each team completed or dropped as those
+   cycles say.  What that does not prove is left to CP-SAT: whole components
+   when small, else plan models on neighbourhoods (with, when the cycle bound
+   could not run, a relaxation of the penalty ``D - 2 * objective`` that lowers
+   the bound).  ``optimal`` only when bound == objective.
 """
 
 from __future__ import annotations
@@ -686,10 +689,9 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
     bound_models = True
     if report and not whole_components:
         # Not proven, and the teams' components are too large to solve whole: the
-        # plan models below start from the decided flow and repair the few teams
-        # it still half-serves.  The bound models are skipped: beside the cycle
-        # bound they lowered nothing (at 10k the penalty relaxation closed 296 of
-        # 3,211 points, the cycles 2,675).
+        # plan models below start from the decided flow.  The bound models are
+        # skipped: beside the cycle bound they add nothing (at 10k the penalty
+        # relaxation lowered the LP bound by 296 points, the cycle bound by 2,971).
         cover = np.bincount(edges.r[decided], minlength=n_r)
         still_half = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
         x = decided
