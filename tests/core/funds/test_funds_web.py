@@ -61,7 +61,7 @@ def test_a_disabled_boards_fund_is_shown_greyed_and_read_only(app, client, login
     session.commit()
     login("root")
     listing = client.get("/funds/").get_data(as_text=True)
-    assert 'class="read-only"' in listing
+    assert 'class="read-only dimmed"' in listing
     page = client.get(f"/funds/{f.id}").get_data(as_text=True)
     assert f'/funds/{f.id}/income' not in page and f'/funds/{f.id}/pay' not in page
     client.post(f"/funds/{f.id}/income", data={"amount": "1", "donor": "x"})

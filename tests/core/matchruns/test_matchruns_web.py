@@ -140,7 +140,7 @@ def test_a_computing_run_shows_progress_and_refreshes(client, login, sync, data,
                               region=SARTU, boards=["youth_league"], time_limit_s=5)
     login("youth")
     text = client.get(f"/match-runs/{run.id}").get_data(as_text=True)
-    assert "<progress" in text and "location.reload" in text
+    assert "<progress" in text and "data-refresh-after" in text  # static/carematch.js reloads it
     assert client.get(f"/api/match-runs/{run.id}").json["status"] == "running"
 
 
