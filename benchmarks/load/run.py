@@ -37,6 +37,7 @@ Only loopback addresses are used. The database is dropped at the end unless ``--
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import os
 import random
@@ -81,8 +82,9 @@ def _proc_stats() -> list[tuple[int, int, str, float]]:
     return rows
 
 
-def cpu_seconds(server_pid: int) -> tuple[float, float]:
-    """CPU seconds used so far by the web server (with its worker processes) and by PostgreSQL.
+def cpu_snapshot(server_pid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by each process of the web server (with its workers) and of
+    PostgreSQL, by pid.
 
     CPU time, unlike latency, hardly depends on what else runs on the machine, so the cost
     of a request can be compared between runs on a busy two-core machine."""
@@ -91,9 +93,17 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
     for pid, parent, _command, _cpu in stats:
         if parent in server:
             server.add(pid)
-    web = sum(cpu for pid, _parent, _command, cpu in stats if pid in server)
-    database = sum(cpu for _pid, _parent, command, cpu in stats if command.startswith("postgres"))
-    return web, database
+    return {pid: ("web" if pid in server else "database", cpu) for pid, _parent, command, cpu in stats
+            if pid in server or command.startswith("postgres")}
+
+
+def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> tuple[float, float]:
+    """(web server, PostgreSQL) CPU seconds between two snapshots; a process that ended in
+    between is not counted, one that started is counted whole."""
+    used = {"web": 0.0, "database": 0.0}
+    for pid, (kind, cpu) in after.items():
+        used[kind] += cpu - before.get(pid, (kind, 0.0))[1]
+    return used["web"], used["database"]
 
 
 def admin_engine():  # type: ignore[no-untyped-def]
@@ -126,7 +136,7 @@ def drop_database(name: str) -> None:
     engine.dispose()
 
 
-def seed(url: str, households: int, users: int) -> dict[str, object]:
+def seed(url: str, households: int, users: int, cases: int = 0) -> dict[str, object]:
     from sqlalchemy import func, select
 
     from core.app import Platform
@@ -166,6 +176,23 @@ def seed(url: str, households: int, users: int) -> dict[str, object]:
             create_user(session, "loadstaff", PASSWORD, role="board_staff", board="civil_affairs",
                         region_code="230600")
         session.commit()
+        # The demo seeds households, not applications: open cases through the real intake
+        # (civil affairs receives them) so that staff have case pages to open.
+        missing = cases - (session.scalar(select(func.count()).select_from(Case)) or 0)
+        if missing > 0:
+            from core.casework.services import open_case
+            from core.models import Person
+
+            staff = session.scalars(select(User).where(User.username == "loadstaff")).one()
+            taken = select(Case.household_id).where(Case.household_id.is_not(None))
+            for household_id, person_id in session.execute(
+                    select(Household.id, func.min(Person.id)).join(Person, Person.household_id == Household.id)
+                    .where(Household.id.not_in(taken)).group_by(Household.id).order_by(Household.id)
+                    .limit(missing)).all():
+                open_case(session, staff, board="civil_affairs", channel="application",
+                          received_on=dt.date.today(), household_id=household_id, subject_id=person_id,
+                          summary="load test application")
+            session.commit()
         counts = {
             "households": session.scalar(select(func.count()).select_from(Household)),
             "cases": session.scalar(select(func.count()).select_from(Case)),
@@ -281,13 +308,9 @@ class Client:
             raise SystemExit(f"login as {username} answered {status}")
 
 
-def drive(port: int, volunteers: list[str], staff: int, case_ids: list[int], household_ids: list[int],
-          duration: float, think: tuple[float, float] = (0.0, 0.0)) -> dict[str, list[float]]:
-    """Each simulated user opens its page, reads it for a think time drawn from ``think``
-    (seconds; (0, 0) is a closed loop that sends the next request at once), and again."""
-    timings: dict[str, list[float]] = {"/my/assignments": [], "/cases/<id>": [], "/households/<id>": []}
-    errors: dict[str, int] = {k: 0 for k in timings}
-    lock = threading.Lock()
+def log_in_all(port: int, volunteers: list[str], staff: int) -> list[tuple[Client, str]]:
+    """One logged-in client per simulated user, made before any timed phase (a login hashes
+    the password with argon2id: ~0.1 s of CPU each, which is not the page under test)."""
     clients: list[tuple[Client, str]] = []
     for name in volunteers:
         c = Client(port)
@@ -297,6 +320,17 @@ def drive(port: int, volunteers: list[str], staff: int, case_ids: list[int], hou
         c = Client(port)
         c.login("loadstaff")
         clients.append((c, "staff"))
+    return clients
+
+
+def drive(clients: list[tuple[Client, str]], case_ids: list[int], household_ids: list[int],
+          duration: float, think: tuple[float, float] = (0.0, 0.0)) -> dict[str, list[float]]:
+    """Each simulated user opens its page, reads it for a time drawn from ``think``
+    (seconds; (0, 0) is a closed loop that sends the next request at once), and again.
+    Users start spread over the first reading time, as real ones do not all arrive at once."""
+    timings: dict[str, list[float]] = {"/my/assignments": [], "/cases/<id>": [], "/households/<id>": []}
+    errors: dict[str, int] = {k: 0 for k in timings}
+    lock = threading.Lock()
     start_barrier = threading.Barrier(len(clients) + 1)
     stop_at = [0.0]
 
@@ -305,6 +339,8 @@ def drive(port: int, volunteers: list[str], staff: int, case_ids: list[int], hou
         mine: dict[str, list[float]] = {k: [] for k in timings}
         bad: dict[str, int] = {k: 0 for k in timings}
         start_barrier.wait()
+        if think[1] > 0:
+            time.sleep(rng.uniform(0, think[1]))
         while time.perf_counter() < stop_at[0]:
             if kind == "volunteer":
                 key, path = "/my/assignments", "/my/assignments"
@@ -371,6 +407,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=50, help="concurrent volunteers")
     parser.add_argument("--staff", type=int, default=0, help="concurrent staff users (case and household pages)")
+    parser.add_argument("--cases", type=int, default=2000, help="cases opened through the intake if fewer exist")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
     parser.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
@@ -398,7 +435,7 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine, boards)  # a kept database gets any newer migration
         engine.dispose()
-        facts = seed(url, args.households, max(args.users, 1))
+        facts = seed(url, args.households, max(args.users, 1), args.cases)
         print(f"database {args.database}: {facts['households']:,} households, {facts['cases']:,} cases, "
               f"{facts['assignments']:,} assignments, {facts['volunteer logins']} volunteer logins "
               f"(set-up {facts['seconds']} s, {'seeded now' if facts['created'] else 'reused'})", flush=True)
@@ -411,16 +448,16 @@ def main() -> None:
             print(f"serving on http://{HOST}:{port}/ with {where}; {len(volunteers)} volunteers + "
                   f"{args.staff} staff, {args.duration:.0f} s per phase; load average before: {loadavg()}",
                   flush=True)
+            clients = log_in_all(port, volunteers, args.staff)
             for think in phases:
-                before = cpu_seconds(server.pid)
-                timings = drive(port, volunteers, args.staff, facts["case ids"], facts["household ids"],
-                                args.duration, think)
-                after = cpu_seconds(server.pid)
+                before = cpu_snapshot(server.pid)
+                timings = drive(clients, facts["case ids"], facts["household ids"], args.duration, think)
+                after = cpu_snapshot(server.pid)
                 errors = timings.pop("errors")
                 title = ("closed loop: every user sends its next request as soon as the last answers"
                          if think[1] <= 0 else
                          f"users reading each page {think[0]:g}–{think[1]:g} s before the next")
-                report(title, timings, errors, args.duration, (after[0] - before[0], after[1] - before[1]))
+                report(title, timings, errors, args.duration, cpu_used(before, after))
         finally:
             server.terminate()
             server.wait(timeout=30)
