@@ -8,11 +8,16 @@ calculator (试算). Only enabled boards contribute programmes.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gc
 import json
 import logging
+import multiprocessing
+import shutil
 from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import Enum, String, select, type_coerce
@@ -408,3 +413,138 @@ def assess_snapshot(session: Session, boards: BoardHost, snapshot: engine.Househ
 
 def assess_household(session: Session, boards: BoardHost, household_id: int, on: dt.date) -> engine.Assessment:
     return assess_snapshot(session, boards, snapshot_of(session, household_id, on), on)
+
+
+# -- every household at once (`carematch assess --all`) ------------------------------------------
+
+
+@dataclass
+class ProgrammeTally:
+    """How one programme came out over many households."""
+
+    eligible: int = 0
+    needs_information: int = 0
+    not_eligible: int = 0
+    monthly_fen: int = 0  # eligible households' monthly benefit, summed
+    one_off_fen: int = 0
+
+    def add(self, other: ProgrammeTally) -> None:
+        for name in ("eligible", "needs_information", "not_eligible", "monthly_fen", "one_off_fen"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class BulkAssessment:
+    """The outcome of assessing every household (in a region) on one day."""
+
+    on: dt.date
+    households: int = 0
+    programmes: dict[str, ProgrammeTally] = field(default_factory=dict)
+
+    def add(self, other: BulkAssessment) -> None:
+        self.households += other.households
+        for key, tally in other.programmes.items():
+            self.programmes.setdefault(key, ProgrammeTally()).add(tally)
+
+
+CSV_COLUMNS = ("household_id", "region_code", "area", "programme_key", "status", "monthly_fen", "one_off_fen")
+
+
+def _household_ids(session: Session, region: str | None) -> list[int]:
+    query = select(Household.id).order_by(Household.id)
+    if region:
+        query = query.where(Household.region_code.startswith(region, autoescape=True))
+    return list(session.scalars(query))
+
+
+def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt.date,
+                 csv_path: Path | None, *, header: bool = True) -> BulkAssessment:
+    result = BulkAssessment(on)
+    tallies = result.programmes
+    handle = open(csv_path, "w", newline="", encoding="utf-8") if csv_path else None
+    try:
+        out = csv.writer(handle) if handle else None
+        if out is not None and header:
+            out.writerow(CSV_COLUMNS)
+        for assessment in assess_households(session, boards, ids, on):
+            result.households += 1
+            for finding in assessment.findings:
+                tally = tallies.get(finding.programme_key)
+                if tally is None:
+                    tally = tallies[finding.programme_key] = ProgrammeTally()
+                status = finding.status
+                monthly = one_off = 0
+                if status == engine.ELIGIBLE:
+                    tally.eligible += 1
+                    if finding.benefit is not None:
+                        monthly, one_off = finding.benefit.monthly_fen, finding.benefit.one_off_fen
+                        tally.monthly_fen += monthly
+                        tally.one_off_fen += one_off
+                elif status == engine.NOT_ELIGIBLE:
+                    tally.not_eligible += 1
+                else:
+                    tally.needs_information += 1
+                if out is not None:
+                    out.writerow((assessment.household_id, assessment.region_code, assessment.area,
+                                  finding.programme_key, status, monthly, one_off))
+    finally:
+        if handle:
+            handle.close()
+    return result
+
+
+def _assess_part_in_worker(database_url: str, ids: Sequence[int], on: dt.date, csv_path: Path | None) -> BulkAssessment:
+    # A worker process has its own engine and plugin host: nothing of the parent's
+    # connection pool crosses the fork.
+    from core.db import make_engine, make_session_factory
+    from core.plugins import get_plugin_manager
+
+    boards = BoardHost(get_plugin_manager())
+    boards.import_models()
+    engine_ = make_engine(database_url)
+    try:
+        with make_session_factory(engine_)() as session:
+            return _assess_part(session, boards, ids, on, csv_path, header=False)
+    finally:
+        engine_.dispose()
+
+
+def assess_all(session: Session, boards: BoardHost, on: dt.date, *, region: str | None = None,
+               processes: int = 1, csv_path: Path | None = None, min_per_process: int = 1000) -> BulkAssessment:
+    """Every enabled programme over every stored household (under ``region``) on ``on``:
+    the tallies per programme and, with ``csv_path``, one CSV row per finding.
+
+    Rule-based screening of the whole register (domain-rules §12: active discovery 主动发现,
+    the four-batch classification of every household) is the one job that assesses many
+    households at once. With ``processes`` > 1 the households are split into that many
+    runs of consecutive ids, each assessed by its own process on its own connection, and
+    the parts are joined in id order, so the result is the same as with one process.
+    A process is started only for at least ``min_per_process`` households: below that,
+    starting it costs more than it saves.
+    """
+    ids = _household_ids(session, region)
+    processes = max(1, min(processes, len(ids) // max(min_per_process, 1) or 1))
+    if processes == 1:
+        return _assess_part(session, boards, ids, on, csv_path)
+    size = -(-len(ids) // processes)
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+    parts = [csv_path.with_name(f".{csv_path.name}.part{n}") if csv_path else None for n in range(len(chunks))]
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    total = BulkAssessment(on)
+    try:
+        with context.Pool(len(chunks)) as pool:
+            for part in pool.starmap(_assess_part_in_worker, [(url, c, on, p) for c, p in zip(chunks, parts)]):
+                total.add(part)
+        if csv_path:
+            with open(csv_path, "w", newline="", encoding="utf-8") as heading:
+                csv.writer(heading).writerow(CSV_COLUMNS)
+            with open(csv_path, "ab") as joined:
+                for part_path in parts:
+                    with open(part_path, "rb") as piece:  # type: ignore[arg-type]
+                        shutil.copyfileobj(piece, joined)
+    finally:
+        for part_path in parts:
+            if part_path:
+                part_path.unlink(missing_ok=True)
+    return total

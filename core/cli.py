@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -224,8 +225,16 @@ def db_pending(ctx: Context) -> None:
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Assess on this day (default today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--all", "every", is_flag=True,
+              help="Every stored household (screening the register): a tally per programme.")
+@click.option("--region", help="With --all: only households under this region code.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --all: also write one CSV row per finding to this file.")
+@click.option("--processes", type=int, default=1, show_default=True,
+              help="With --all: worker processes (0: one per CPU).")
 @pass_context
-def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, as_json: bool, lang: str) -> None:
+def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, as_json: bool, lang: str,
+           every: bool, region: str | None, out_path: Path | None, processes: int) -> None:
     """Run every enabled board's programmes over a household and explain each finding."""
     import datetime as dt
     import json
@@ -233,9 +242,14 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
     from core import assessing
     from core import assessment as engine
 
-    if (household_id is None) == (path is None):
-        raise click.UsageError("give exactly one of --household ID or --file household.json")
     day = on.date() if on else dt.date.today()
+    if every:
+        if household_id is not None or path is not None:
+            raise click.UsageError("--all assesses the stored households: leave out --household and --file")
+        _assess_every_household(ctx, day, region, out_path, processes or (os.cpu_count() or 1), as_json)
+        return
+    if (household_id is None) == (path is None):
+        raise click.UsageError("give exactly one of --household ID, --file household.json or --all")
     with ctx.platform.session() as session:
         try:
             if path is not None:
@@ -258,6 +272,35 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
         click.echo(f"\n{finding.programme_key:<48} {finding.status_label(lang)}{amount}")
         for line in finding.explain(lang):
             click.echo(f"    - {line}")
+
+
+def _assess_every_household(ctx: Context, day: Any, region: str | None, out_path: Path | None, processes: int,
+                             as_json: bool) -> None:
+    import json
+    import time
+
+    from core import assessing
+    from core.assessment import format_fen
+
+    started = time.perf_counter()
+    with ctx.platform.session() as session:
+        result = assessing.assess_all(session, ctx.platform.boards, day, region=region, processes=processes,
+                                      csv_path=out_path)
+    seconds = time.perf_counter() - started
+    if as_json:
+        click.echo(json.dumps({
+            "on": day.isoformat(), "region": region, "households": result.households,
+            "programmes": {key: vars(tally) for key, tally in sorted(result.programmes.items())},
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.households:,} households assessed on {day.isoformat()} in {seconds:.1f} s "
+               f"({result.households / max(seconds, 1e-9):,.0f}/s, {processes} process{'es' if processes > 1 else ''})")
+    click.echo(f"{'programme':<44} {'eligible':>9} {'needs info':>10} {'not':>9} {'monthly total':>16}")
+    for key, tally in sorted(result.programmes.items()):
+        click.echo(f"{key:<44} {tally.eligible:>9,} {tally.needs_information:>10,} {tally.not_eligible:>9,} "
+                   f"{format_fen(tally.monthly_fen):>16}")
+    if out_path:
+        click.echo(f"findings written to {out_path}")
 
 
 # -- matching --------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""`carematch assess --all`: every stored household at once, in one or several processes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from core import assessing
+from core.cli import cli
+from core.demo import seed_demo
+from core.models import Household
+
+ON = dt.date(2026, 6, 1)
+
+
+@pytest.fixture
+def session(session: Any) -> Any:
+    """The seeded database plus 60 synthetic households of every kind the demo makes."""
+    seed_demo(session, households=60, seed=3, today=ON)
+    session.commit()
+    return session
+
+
+def test_every_household_is_assessed_the_same_in_one_or_two_processes(app: Any, session: Any, tmp_path: Path) -> None:
+    boards = app.extensions["carematch"].boards
+    one = assessing.assess_all(session, boards, ON, csv_path=tmp_path / "one.csv")
+    two = assessing.assess_all(session, boards, ON, processes=2, csv_path=tmp_path / "two.csv", min_per_process=1)
+    households = list(session.scalars(select(Household.id).order_by(Household.id)))
+    assert len(households) >= 2  # otherwise the second process would have nothing to do
+    assert one.households == two.households == len(households)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    assert {k: vars(v) for k, v in one.programmes.items()} == {k: vars(v) for k, v in two.programmes.items()}
+
+    # the tallies and rows are those of assessing each household on its own
+    expected: Counter[tuple[str, str]] = Counter()
+    monthly: Counter[str] = Counter()
+    for household_id in households:
+        for finding in assessing.assess_household(session, boards, household_id, ON).findings:
+            expected[finding.programme_key, finding.status] += 1
+            if finding.status == "eligible" and finding.benefit is not None:
+                monthly[finding.programme_key] += finding.benefit.monthly_fen
+    for key, tally in one.programmes.items():
+        assert (tally.eligible, tally.needs_information, tally.not_eligible) == (
+            expected[key, "eligible"], expected[key, "needs_information"], expected[key, "not_eligible"])
+        assert tally.monthly_fen == monthly[key]
+    rows = list(csv.DictReader((tmp_path / "one.csv").open(encoding="utf-8")))
+    assert len(rows) == sum(expected.values())
+    assert [int(r["household_id"]) for r in rows] == sorted(int(r["household_id"]) for r in rows)
+
+
+def test_a_region_limits_the_households(app: Any, session: Any) -> None:
+    boards = app.extensions["carematch"].boards
+    region = session.scalars(select(Household.region_code).order_by(Household.id)).first()[:6]
+    inside = [r for r in session.scalars(select(Household.region_code)) if r.startswith(region)]
+    assert assessing.assess_all(session, boards, ON, region=region).households == len(inside)
+    assert assessing.assess_all(session, boards, ON, region="999999").households == 0
+
+
+def test_the_command_prints_a_tally_and_refuses_mixed_options(session: Any, monkeypatch: Any, tmp_path: Path,
+                                                             database_url: str) -> None:
+    monkeypatch.setenv("CAREMATCH_DATABASE_URL", database_url)
+    monkeypatch.setenv("CAREMATCH_INSTANCE", str(tmp_path / "instance"))
+    result = CliRunner().invoke(cli, ["assess", "--all", "--date", "2026-06-01", "--out", str(tmp_path / "f.csv")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "households assessed on 2026-06-01" in result.output and "civil_affairs.dibao " in result.output
+    assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith(",".join(assessing.CSV_COLUMNS))
+    mixed = CliRunner().invoke(cli, ["assess", "--all", "--household", "1"])
+    assert mixed.exit_code == 2 and "--all" in mixed.output
