@@ -440,6 +440,7 @@ class BulkAssessment:
     on: dt.date
     households: int = 0
     programmes: dict[str, ProgrammeTally] = field(default_factory=dict)
+    processes: int = 1  # how many processes did the work
 
     def add(self, other: BulkAssessment) -> None:
         self.households += other.households
@@ -531,7 +532,7 @@ def assess_all(session: Session, boards: BoardHost, on: dt.date, *, region: str 
     parts = [csv_path.with_name(f".{csv_path.name}.part{n}") if csv_path else None for n in range(len(chunks))]
     url = session.get_bind().engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    total = BulkAssessment(on)
+    total = BulkAssessment(on, processes=len(chunks))
     try:
         with context.Pool(len(chunks)) as pool:
             for part in pool.starmap(_assess_part_in_worker, [(url, c, on, p) for c, p in zip(chunks, parts)]):

@@ -230,8 +230,8 @@ def db_pending(ctx: Context) -> None:
 @click.option("--region", help="With --all: only households under this region code.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="With --all: also write one CSV row per finding to this file.")
-@click.option("--processes", type=int, default=1, show_default=True,
-              help="With --all: worker processes (0: one per CPU).")
+@click.option("--processes", type=click.IntRange(min=0), default=0,
+              help="With --all: worker processes (default 0: one per CPU, one for under 1,000 households each).")
 @pass_context
 def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, as_json: bool, lang: str,
            every: bool, region: str | None, out_path: Path | None, processes: int) -> None:
@@ -294,7 +294,8 @@ def _assess_every_household(ctx: Context, day: Any, region: str | None, out_path
         }, ensure_ascii=False, indent=2))
         return
     click.echo(f"{result.households:,} households assessed on {day.isoformat()} in {seconds:.1f} s "
-               f"({result.households / max(seconds, 1e-9):,.0f}/s, {processes} process{'es' if processes > 1 else ''})")
+               f"({result.households / max(seconds, 1e-9):,.0f}/s, "
+               f"{result.processes} process{'es' if result.processes > 1 else ''})")
     click.echo(f"{'programme':<44} {'eligible':>9} {'needs info':>10} {'not':>9} {'monthly total':>16}")
     for key, tally in sorted(result.programmes.items()):
         click.echo(f"{key:<44} {tally.eligible:>9,} {tally.needs_information:>10,} {tally.not_eligible:>9,} "

@@ -35,6 +35,7 @@ def test_every_household_is_assessed_the_same_in_one_or_two_processes(app: Any, 
     households = list(session.scalars(select(Household.id).order_by(Household.id)))
     assert len(households) >= 2  # otherwise the second process would have nothing to do
     assert one.households == two.households == len(households)
+    assert (one.processes, two.processes) == (1, 2)
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
     assert {k: vars(v) for k, v in one.programmes.items()} == {k: vars(v) for k, v in two.programmes.items()}
 
@@ -70,7 +71,9 @@ def test_the_command_prints_a_tally_and_refuses_mixed_options(session: Any, monk
     result = CliRunner().invoke(cli, ["assess", "--all", "--date", "2026-06-01", "--out", str(tmp_path / "f.csv")],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "households assessed on 2026-06-01" in result.output and "civil_affairs.dibao " in result.output
+    # 60 households are fewer than one worker's minimum: one process, whatever the CPU count
+    assert "60 households assessed on 2026-06-01" in result.output and "1 process)" in result.output
+    assert "civil_affairs.dibao " in result.output
     assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith(",".join(assessing.CSV_COLUMNS))
     mixed = CliRunner().invoke(cli, ["assess", "--all", "--household", "1"])
     assert mixed.exit_code == 2 and "--all" in mixed.output
