@@ -12,7 +12,7 @@ certificate category and grade a national rule names (domain-rules §8.3).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 from core.idnumber import DISABILITY_CATEGORIES, age_on
 
@@ -206,6 +206,17 @@ class HouseholdView:
             if item.kind in kinds and (item.incurred_on is None or start < item.incurred_on <= self.on):
                 total += item.amount_fen
         return total
+
+    def new_students(self, members: Iterable[MemberSnapshot], months: int,
+                     levels: frozenset[str]) -> list[MemberSnapshot]:
+        """Members who entered one of ``levels`` in the ``months`` up to and including the day
+        (the window of the boards' education grants)."""
+        students = [m for m in members if m.entered_current_level_on is not None]
+        if students:  # the window's start is worked out only for a household with a recorded school start
+            start = add_months(self.on, -months)
+            students = [m for m in students
+                        if start < m.entered_current_level_on <= self.on and m.student_level in levels]
+        return students
 
     def valid_certificates(self, member: MemberSnapshot) -> tuple[DisabilityCert, ...]:
         """The member's disability certificates valid on the day."""

@@ -108,6 +108,7 @@ _SUDDEN_SPENDING_KINDS = frozenset({"medical", "education", "rehabilitation"})  
 _IN_SCHOOL_FOR_TEKUN = frozenset({"compulsory", "high_school", "vocational"})  # S6 Art. 24 ¶2
 _HIGH_SCHOOL_LEVELS = frozenset({"high_school", "vocational"})
 _UNIVERSITY_LEVELS = frozenset({"undergraduate"})
+_GRANT_LEVELS = _HIGH_SCHOOL_LEVELS | _UNIVERSITY_LEVELS
 
 # --- reason templates --------------------------------------------------------------------------
 
@@ -1419,14 +1420,7 @@ def medical_insurance_benefit(view: HouseholdView, std: StandardsInForce, findin
 def education_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     """Students of dibao, 特困 or marginal households who started high school or university recently."""
     window = std.int_value(S_GRANT_WINDOW)
-    students = [m for m in view.included if m.entered_current_level_on is not None]
-    if students:  # the window's start is worked out only for a household with a recorded school start
-        start = add_months(view.on, -window)
-        students = [
-            m for m in students
-            if start < m.entered_current_level_on <= view.on
-            and (m.student_level in _HIGH_SCHOOL_LEVELS or m.student_level in _UNIVERSITY_LEVELS)
-        ]
+    students = view.new_students(view.included, window, _GRANT_LEVELS)
     if not students:
         return std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: _finding(EDUCATION, NOT_ELIGIBLE, (R_EDU_NONE(std.record(S_GRANT_WINDOW), months=window),)))
     facts = dibao_facts(view, std)

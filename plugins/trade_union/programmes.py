@@ -25,7 +25,6 @@ from core.api import (
     Programme,
     ReasonTemplate,
     StandardsInForce,
-    add_months,
     round_fen,
     to_fen,
 )
@@ -55,6 +54,7 @@ _EMPLOYEE_STATUSES = frozenset({"employed", "retired"})  # 城镇职工 and reti
 _DISASTER_EVENTS = frozenset({"fire", "disaster", "accident", "traffic_accident"})
 _HIGH_SCHOOL = frozenset({"high_school", "vocational"})
 _UNIVERSITY = frozenset({"undergraduate"})
+_GRANT_LEVELS = _HIGH_SCHOOL | _UNIVERSITY
 
 R = ReasonTemplate
 RULE = "市总工会困难职工帮扶办法 (city federation rules; no national rule)"
@@ -208,14 +208,7 @@ def _one_off(key: str, label_zh: str, label_en: str):
 def education_eligibility(view: HouseholdView, std: StandardsInForce) -> Finding:
     """Children of hardship-employee households who started high school or university recently."""
     window = std.int_value(S_GRANT_WINDOW)
-    students = [m for m in view.living if m.entered_current_level_on is not None]
-    if students:  # the window's start is worked out only for a household with a recorded school start
-        start = add_months(view.on, -window)
-        students = [
-            m for m in students
-            if start < m.entered_current_level_on <= view.on
-            and (m.student_level in _HIGH_SCHOOL or m.student_level in _UNIVERSITY)
-        ]
+    students = view.new_students(view.living, window, _GRANT_LEVELS)
     if not students:
         return std.memo.get((EDUCATION, "none")) or std.cached((EDUCATION, "none"), lambda: Finding(EDUCATION, BOARD, NOT_ELIGIBLE, (R_NO_STUDENT(std.record(S_GRANT_WINDOW), months=window),)))
     is_hardship, reasons = hardship(view, std)
