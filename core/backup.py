@@ -86,17 +86,11 @@ def backup_key(key_file: Path | None = None) -> bytes:
         text = os.environ["CAREMATCH_BACKUP_KEY"]
     elif os.environ.get("CAREMATCH_BACKUP_KEY_FILE"):
         text = Path(os.environ["CAREMATCH_BACKUP_KEY_FILE"]).read_text().strip()
-    if text is None:
-        from core.privacy import crypto
+    from core.privacy import crypto
 
+    if text is None:
         return _hkdf(crypto.master_key(), None, b"carematch/backup/v1")
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        raise BackupError("the backup key must be 64 hexadecimal characters") from None
-    if len(key) != 32:
-        raise BackupError("the backup key must be 32 bytes (64 hexadecimal characters)")
-    return key
+    return crypto.key_from_hex(text, "the backup key", BackupError)
 
 
 def _hkdf(key: bytes, salt: bytes | None, info: bytes) -> bytes:

@@ -63,16 +63,20 @@ def read_or_create_secret(path: Path) -> str:
     return path.read_text().strip()
 
 
-@functools.lru_cache(maxsize=1)
-def master_key() -> bytes:
-    text = os.environ.get("CAREMATCH_DATA_KEY") or read_or_create_secret(key_path())
+def key_from_hex(text: str, name: str, error: type[Exception] = DataKeyError) -> bytes:
+    """A 32-byte key written as 64 hexadecimal characters; ``error`` names what is wrong."""
     try:
         key = bytes.fromhex(text)
     except ValueError:
-        raise DataKeyError("the data key must be 64 hexadecimal characters") from None
+        raise error(f"{name} must be 64 hexadecimal characters") from None
     if len(key) != 32:
-        raise DataKeyError("the data key must be 32 bytes (64 hexadecimal characters)")
+        raise error(f"{name} must be 32 bytes (64 hexadecimal characters)")
     return key
+
+
+@functools.lru_cache(maxsize=1)
+def master_key() -> bytes:
+    return key_from_hex(os.environ.get("CAREMATCH_DATA_KEY") or read_or_create_secret(key_path()), "the data key")
 
 
 def _derive(label: bytes) -> bytes:
