@@ -21,14 +21,12 @@ from core.casework.models import Holiday, TimeLimit
 
 # -- the shipped calendar -----------------------------------------------------------------
 # Source: State Council General Office notices on the holiday arrangements for 2025
-# (国办发明电〔2024〕12号) and 2026 (国办发明电〔2025〕7号). Administrators may correct any
+# (国办发明电〔2024〕12号) and 2026 (dated 4 November 2025). Administrators may correct any
 # day on the calendar page; the same data is inserted by migration 0002_casework.
 
 HOLIDAY_SOURCE_2025 = "国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号)"
-HOLIDAY_SOURCE_2026 = (
-    "国务院办公厅关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号); "
-    "dates as given in the project brief, please verify against the published notice"
-)
+# Checked day by day against the published notice (migration 0017 updates stored rows).
+HOLIDAY_SOURCE_2026 = "国务院办公厅关于2026年部分节假日安排的通知 (2025年11月4日); checked against the published text"
 
 
 @dataclass(frozen=True)

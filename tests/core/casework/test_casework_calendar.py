@@ -94,3 +94,50 @@ def test_months_are_clamped_to_the_end_of_the_month() -> None:
     assert cal.add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
     assert cal.add_months(D(2026, 11, 15), 3) == D(2027, 2, 15)
     assert cal.first_of_next_month(D(2026, 12, 9)) == D(2027, 1, 1)
+
+
+def test_the_2026_schedule_is_the_published_one_and_migration_0017_says_so(database_url: str) -> None:
+    """国务院办公厅关于2026年部分节假日安排的通知 (4 November 2025), day by day; a day an
+    administrator re-noted keeps its own note through the migration and back."""
+    from sqlalchemy import update
+
+    from core import migrate
+    from core.db import make_engine, make_session_factory
+    from core.plugins import BoardHost, get_plugin_manager
+
+    published_holidays = {
+        *[dt.date(2026, 1, d) for d in (1, 2, 3)],
+        *[dt.date(2026, 2, d) for d in range(15, 24)],
+        *[dt.date(2026, 4, d) for d in (4, 5, 6)],
+        *[dt.date(2026, 5, d) for d in range(1, 6)],
+        *[dt.date(2026, 6, d) for d in (19, 20, 21)],
+        *[dt.date(2026, 9, d) for d in (25, 26, 27)],
+        *[dt.date(2026, 10, d) for d in range(1, 8)],
+    }
+    published_workdays = {dt.date(2026, 1, 4), dt.date(2026, 2, 14), dt.date(2026, 2, 28), dt.date(2026, 5, 9),
+                          dt.date(2026, 9, 20), dt.date(2026, 10, 10)}
+    boards = BoardHost(get_plugin_manager())
+    boards.import_models()
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    in_2026 = Holiday.day.between(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    try:
+        with factory() as session:
+            rows = session.execute(select(Holiday.day, Holiday.kind, Holiday.source_note).where(in_2026)).all()
+            assert {d for d, kind, _ in rows if kind == "holiday"} == published_holidays
+            assert {d for d, kind, _ in rows if kind == "workday"} == published_workdays
+            assert {note for _, _, note in rows} == {cal.HOLIDAY_SOURCE_2026}
+            session.execute(update(Holiday).where(Holiday.day == dt.date(2026, 10, 1)).values(source_note="本地更正"))
+            session.commit()
+        migrate.downgrade(engine, boards, "0013_dibao_county_limit")  # only 0017 is undone
+        with factory() as session:
+            notes = dict(session.execute(select(Holiday.day, Holiday.source_note).where(in_2026)).all())
+            assert notes.pop(dt.date(2026, 10, 1)) == "本地更正"
+            assert len(set(notes.values())) == 1 and "please verify" in notes[dt.date(2026, 1, 1)]
+        migrate.upgrade(engine, boards)
+        with factory() as session:
+            notes = dict(session.execute(select(Holiday.day, Holiday.source_note).where(in_2026)).all())
+            assert notes.pop(dt.date(2026, 10, 1)) == "本地更正"
+            assert set(notes.values()) == {cal.HOLIDAY_SOURCE_2026}
+    finally:
+        engine.dispose()
