@@ -132,10 +132,14 @@ def prune_edges(encoded: EncodedInstance, edges: Edges, keep_keys: np.ndarray) -
 
 
 def _unit_gains(encoded: EncodedInstance, edges: Edges) -> np.ndarray:
-    value = encoded.r_value[edges.r]
-    profit = edges.profit.astype(np.int64)
-    team = encoded.r_needed[edges.r] == 2
-    return np.where(team, value + 2 * profit, 2 * (value + profit))
+    # team pair: value + 2 * profit; single: 2 * value + 2 * profit.  The per-recipient
+    # part is gathered once and the profit added in place: the np.where form built
+    # five temporaries of 21M int64 at 50k and took 2 s, this takes 0.1 s.
+    base = np.where(encoded.r_needed == 2, 1, 2) * encoded.r_value
+    gains = base.astype(np.int64)[edges.r]
+    gains += edges.profit
+    gains += edges.profit
+    return gains
 
 
 def solve_flow(encoded: EncodedInstance, edges: Edges, active: np.ndarray | None = None,
