@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import access, assessing
@@ -23,6 +24,12 @@ STAFF = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
 # Which roles see full ID and phone numbers, income and the assessment: core.access.FIELD_SETS
 # (domain-rules §12.6: masked by default).
 EXAMPLE = Path(__file__).resolve().parent / "data" / "household.example.json"
+# 与户主关系: the codes stored in Person.relation (the Excel import's vocabulary, core.excel.households.RELATION)
+RELATION_LABELS = {
+    "head": _l("Head of household"), "spouse": _l("Spouse"), "child": _l("Child"), "parent": _l("Parent"),
+    "grandchild": _l("Grandchild"), "grandparent": _l("Grandparent"), "sibling": _l("Sibling"),
+    "other": _l("Other relative"),
+}
 
 
 def _day(text: str | None) -> dt.date:
@@ -83,6 +90,7 @@ def household(household_id: int):  # type: ignore[no-untyped-def]
     members = [access.person_fields(viewer, p) for p in record.members]
     return render_template("households/household.html", household=record, members=members, rows=rows, on=on,
                            error=error, names=_programme_names(), show_assessment=show_assessment,
+                           relation_labels=RELATION_LABELS,
                            **_consent_context(session, viewer, record))
 
 

@@ -49,6 +49,21 @@ def test_the_household_page_shows_the_worked_example_and_logs_the_read(login, cl
     assert [r.object_id for r in reads] == [str(household_id)]
 
 
+def test_the_members_table_names_relations_in_the_page_language_and_leaves_blanks_blank(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    household_id = _household(session)
+    session.execute(Person.__table__.update().where(Person.name == "王小明").values(phone=None, relation="child"))
+    session.commit()
+    login("civil")
+    page = client.get(f"/households/{household_id}").get_data(as_text=True)
+    members = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    # stored codes read as words (户主, 子女); free text typed by staff stays as typed (配偶)
+    assert "<td>户主</td>" in members and "<td>子女</td>" in members and "<td>配偶</td>" in members
+    assert ">head<" not in members and "None" not in members
+    client.post("/locale", data={"locale": "en"})
+    members = client.get(f"/households/{household_id}").get_data(as_text=True).split("<tbody>", 1)[1]
+    assert "<td>Head of household</td>" in members and "<td>Child</td>" in members
+
+
 def test_coordinators_see_masked_identifiers(login, client, session) -> None:  # type: ignore[no-untyped-def]
     household_id = _household(session)
     login("youth")
