@@ -271,6 +271,12 @@ class EncodedInstance:
         current = [ri * nv + self.volunteer_index[vid]
                    for ri, r in enumerate(recs) for vid in r.current_volunteers]
         self.current_keys = np.unique(np.array(current, dtype=np.int64))
+        # Recipients with any excluded / current volunteer: only their pairs are
+        # looked up in the keys (2 % and 30 % of recipients on the generator).
+        self._r_has_excluded = np.zeros(self.n_recipients, dtype=bool)
+        self._r_has_excluded[self.excluded_keys // nv] = True
+        self._r_has_current = np.zeros(self.n_recipients, dtype=bool)
+        self._r_has_current[self.current_keys // nv] = True
         self._v_xyz = _unit_vectors(self.v_lat, self.v_lon)
         self._r_xyz = _unit_vectors(self.r_lat, self.r_lon)
         self._r_tree: cKDTree | None = None
@@ -288,6 +294,15 @@ class EncodedInstance:
         pos = np.searchsorted(sorted_keys, keys)
         pos[pos == len(sorted_keys)] = 0
         return sorted_keys[pos] == keys
+
+    def _pair_member(self, sorted_keys: np.ndarray, r_has: np.ndarray, r_idx: np.ndarray,
+                     v_idx: np.ndarray) -> np.ndarray:
+        # Only pairs whose recipient has a key at all are looked up (``r_has``).
+        out = np.zeros(len(r_idx), dtype=bool)
+        sel = np.flatnonzero(r_has[r_idx])
+        if len(sel):
+            out[sel] = self._member(sorted_keys, self.pair_keys(r_idx[sel], v_idx[sel]))
+        return out
 
     def pair_keys(self, r_idx: np.ndarray, v_idx: np.ndarray) -> np.ndarray:
         """A unique int64 key per (recipient, volunteer) index pair."""
@@ -311,7 +326,7 @@ class EncodedInstance:
         shared = np.any(self.r_langs[r_idx] & self.v_langs[v_idx], axis=1)
         mask |= (self.r_lang_hard[r_idx] & ~shared).astype(np.uint8) << 5                 # rule 6
         if len(self.excluded_keys):
-            excluded = self._member(self.excluded_keys, self.pair_keys(r_idx, v_idx))
+            excluded = self._pair_member(self.excluded_keys, self._r_has_excluded, r_idx, v_idx)
             mask |= excluded.astype(np.uint8) << 6                                        # rule 7
         return mask
 
@@ -320,7 +335,7 @@ class EncodedInstance:
         w = self.instance.params.weights
         profit = np.zeros(len(r_idx), dtype=np.int64)
         if len(self.current_keys):
-            current = self._member(self.current_keys, self.pair_keys(r_idx, v_idx))
+            current = self._pair_member(self.current_keys, self._r_has_current, r_idx, v_idx)
             profit += current.astype(np.int64) * w.continuity
         gender_met = self.r_gender_soft[r_idx] & (self.v_gender[v_idx] == self.r_gender_pref[r_idx])
         profit += gender_met.astype(np.int64) * w.gender_pref
@@ -441,6 +456,27 @@ def _static_groups(encoded: EncodedInstance) -> tuple[np.ndarray, list[np.ndarra
     return group, eligible
 
 
+def _pair_order(r_idx: np.ndarray, v_idx: np.ndarray, profit: np.ndarray, n_v: int) -> np.ndarray:
+    """The order by recipient, then profit (best first), then volunteer index.
+
+    One int64 key and one argsort: np.lexsort over the three keys took a third of
+    building the 21M pairs at 50k (3.3 s).  The pairs are distinct, so the keys
+    are too and the order is unique.  Falls back to lexsort if the key could overflow.
+    """
+    if len(r_idx) == 0:
+        return np.zeros(0, dtype=np.int64)
+    r_low, p_high = int(r_idx.min()), int(profit.max())
+    r_span, p_span = int(r_idx.max()) - r_low + 1, p_high - int(profit.min()) + 1
+    v_span = max(1, n_v)
+    if r_span * p_span * v_span >= 2 ** 62:
+        return np.lexsort((v_idx, -profit, r_idx))
+    key = (r_idx.astype(np.int64) - r_low) * p_span
+    key += p_high - profit
+    key *= v_span
+    key += v_idx
+    return np.argsort(key)
+
+
 def build_edges(encoded: EncodedInstance, *, chunk: int = 2048) -> Edges:
     """Every allowed pair (spec rules 1–7), found with spatial indexes and bitmasks.
 
@@ -474,16 +510,18 @@ def build_edges(encoded: EncodedInstance, *, chunk: int = 2048) -> Edges:
                 if not got_r:
                     continue
                 r_idx, v_idx = np.concatenate(got_r), np.concatenate(got_v)
-                km = e.distances(r_idx, v_idx)
-                keep = km <= e.v_cap_km[v_idx]                                            # rule 3
-                r_idx, v_idx, km = r_idx[keep], v_idx[keep], km[keep]
+                # Rules 4 and 7 before the haversine of rule 3: the same pairs
+                # survive, and the trigonometry runs on fewer of them.
                 common = np.bitwise_count(e.r_slots[r_idx] & e.v_slots[v_idx]).sum(axis=1)
                 keep = common >= e.r_min_slots[r_idx]                                     # rule 4
                 if len(e.excluded_keys):
-                    keep &= ~e._member(e.excluded_keys, e.pair_keys(r_idx, v_idx))          # rule 7
+                    keep &= ~e._pair_member(e.excluded_keys, e._r_has_excluded, r_idx, v_idx)  # rule 7
+                r_idx, v_idx = r_idx[keep], v_idx[keep]
+                km = e.distances(r_idx, v_idx)
+                keep = km <= e.v_cap_km[v_idx]                                            # rule 3
                 r_idx, v_idx, km = r_idx[keep], v_idx[keep], km[keep]
                 profit = e.profits(r_idx, v_idx, km)
-                order = np.lexsort((v_idx, -profit, r_idx))
+                order = _pair_order(r_idx, v_idx, profit, n_v)
                 pieces.append((r_idx[order], v_idx[order], km[order].astype(np.float32),
                                profit[order].astype(np.int32)))
     total = sum(len(p[0]) for p in pieces)
