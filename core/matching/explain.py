@@ -31,7 +31,7 @@ RULE_LABELS = {
     7: "排除名单 (exclusion list)",
 }
 TAKEN_BY_LIMIT = 5  # volunteers named in a capacity_taken detail
-EXPLAIN_CHUNK = 256  # recipients per spatial query in the no_feasible_volunteer pass
+EXPLAIN_CHUNK = 256  # recipients per spatial query in the no_feasible_volunteer pass (< 2**15)
 
 
 def explanation_radius_km(instance: Instance) -> float:
@@ -53,13 +53,18 @@ def _no_feasible(encoded: EncodedInstance, recipients: np.ndarray) -> dict[int, 
     for start in range(0, len(recipients), EXPLAIN_CHUNK):
         chunk = np.sort(recipients[start:start + EXPLAIN_CHUNK])
         found = cKDTree(encoded._r_xyz[chunk]).sparse_distance_matrix(v_tree, _chord(radius), output_type="ndarray")
-        r_idx = chunk[found["i"]].astype(np.int64)
+        local = found["i"].astype(np.int16)             # position in the chunk (< EXPLAIN_CHUNK)
+        r_idx = chunk[local].astype(np.int64)
         v_idx = found["j"].astype(np.int64)
         km = encoded.distances(r_idx, v_idx)
         keep = km <= radius
-        r_idx, v_idx, km = r_idx[keep], v_idx[keep], km[keep]
+        r_idx, v_idx, km, local = r_idx[keep], v_idx[keep], km[keep], local[keep]
         masks = encoded.failure_masks(r_idx, v_idx, km)
-        order = np.lexsort((km, r_idx))
+        # Grouped by recipient (the chunk is sorted, so by recipient index); the
+        # order within a recipient does not matter to the counts and advice.  A
+        # stable sort on the int16 position is a radix sort: lexsort((km, r_idx))
+        # took 1 s of the 2.4 s at 50k.
+        order = np.argsort(local, kind="stable")
         out.update(_no_feasible_chunk(encoded, chunk, v_idx[order], km[order], masks[order], r_idx[order]))
     return out
 
