@@ -71,7 +71,7 @@ def test_solve_through_the_region_dive(monkeypatch: pytest.MonkeyPatch) -> None:
         [(a.recipient, a.volunteer) for a in plan.assignments]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)   # about 1 in 16 draws half-serves a team in the flow
 @given(small_instances())
 def test_region_path_plans_are_valid_and_bounds_honest(document: dict) -> None:
     with pytest.MonkeyPatch.context() as patch:   # the 50k path: no cycle bound, no whole components
