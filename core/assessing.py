@@ -427,10 +427,14 @@ class ProgrammeTally:
     not_eligible: int = 0
     monthly_fen: int = 0  # eligible households' monthly benefit, summed
     one_off_fen: int = 0
+    # eligible households per label, e.g. the four batches (四个一批) or the kind of temporary assistance
+    labels: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: ProgrammeTally) -> None:
         for name in ("eligible", "needs_information", "not_eligible", "monthly_fen", "one_off_fen"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for label, count in other.labels.items():
+            self.labels[label] = self.labels.get(label, 0) + count
 
 
 @dataclass
@@ -448,7 +452,8 @@ class BulkAssessment:
             self.programmes.setdefault(key, ProgrammeTally()).add(tally)
 
 
-CSV_COLUMNS = ("household_id", "region_code", "area", "programme_key", "status", "monthly_fen", "one_off_fen")
+CSV_COLUMNS = ("household_id", "region_code", "area", "programme_key", "status", "monthly_fen", "one_off_fen",
+               "labels")
 
 
 def _household_ids(session: Session, region: str | None) -> list[int]:
@@ -481,13 +486,15 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
                         monthly, one_off = finding.benefit.monthly_fen, finding.benefit.one_off_fen
                         tally.monthly_fen += monthly
                         tally.one_off_fen += one_off
+                    for label in finding.labels:
+                        tally.labels[label] = tally.labels.get(label, 0) + 1
                 elif status == engine.NOT_ELIGIBLE:
                     tally.not_eligible += 1
                 else:
                     tally.needs_information += 1
                 if out is not None:
                     out.writerow((assessment.household_id, assessment.region_code, assessment.area,
-                                  finding.programme_key, status, monthly, one_off))
+                                  finding.programme_key, status, monthly, one_off, ";".join(finding.labels)))
     finally:
         if handle:
             handle.close()

@@ -42,15 +42,21 @@ def test_every_household_is_assessed_the_same_in_one_or_two_processes(app: Any, 
     # the tallies and rows are those of assessing each household on its own
     expected: Counter[tuple[str, str]] = Counter()
     monthly: Counter[str] = Counter()
+    labels: Counter[tuple[str, str]] = Counter()
     for household_id in households:
         for finding in assessing.assess_household(session, boards, household_id, ON).findings:
             expected[finding.programme_key, finding.status] += 1
             if finding.status == "eligible" and finding.benefit is not None:
                 monthly[finding.programme_key] += finding.benefit.monthly_fen
+            if finding.status == "eligible":
+                labels.update((finding.programme_key, label) for label in finding.labels)
     for key, tally in one.programmes.items():
         assert (tally.eligible, tally.needs_information, tally.not_eligible) == (
             expected[key, "eligible"], expected[key, "needs_information"], expected[key, "not_eligible"])
         assert tally.monthly_fen == monthly[key]
+        assert tally.labels == {label: n for (k, label), n in labels.items() if k == key}
+    # the four batches (四个一批) of the register: the seeded households fall into some of them
+    assert set(one.programmes["civil_affairs.four_batches"].labels) & {"bottom_line", "priority_improvement"}
     rows = list(csv.DictReader((tmp_path / "one.csv").open(encoding="utf-8")))
     assert len(rows) == sum(expected.values())
     assert [int(r["household_id"]) for r in rows] == sorted(int(r["household_id"]) for r in rows)
@@ -73,7 +79,7 @@ def test_the_command_prints_a_tally_and_refuses_mixed_options(session: Any, monk
     assert result.exit_code == 0, result.output
     # 60 households are fewer than one worker's minimum: one process, whatever the CPU count
     assert "60 households assessed on 2026-06-01" in result.output and "1 process)" in result.output
-    assert "civil_affairs.dibao " in result.output
+    assert "civil_affairs.dibao " in result.output and "  bottom_line " in result.output
     assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith(",".join(assessing.CSV_COLUMNS))
     mixed = CliRunner().invoke(cli, ["assess", "--all", "--household", "1"])
     assert mixed.exit_code == 2 and "--all" in mixed.output
