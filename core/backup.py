@@ -437,5 +437,17 @@ def restore_command(source: Path, yes: bool, key_file: Path | None) -> None:
     if platform.needs_migration():
         click.echo("数据库需要迁移, 请运行 `carematch db upgrade` (the restored database is older than the code: "
                    "run `carematch db upgrade`)")
-    else:
-        click.echo("迁移已是最新 (migrations at head)")
+        return
+    click.echo("迁移已是最新 (migrations at head)")
+    # PIPL Art. 47: uploads deleted since the backup was made come back with it; the
+    # retention period they passed is applied again now, not at the next night's run.
+    from core.cli import Context
+    from core.excel.retention import purge_expired_uploads
+    from core.scheduler.clock import clock_of
+
+    clock = clock_of(click.get_current_context().ensure_object(Context).app.config)
+    with platform.session() as session:
+        purged, days = purge_expired_uploads(session, clock.now(), clock.today())
+        session.commit()
+    click.echo(f"已按 {days} 天保留期限删除上传文件 {len(purged)} 个 (uploaded workbooks past the {days}-day "
+               f"retention deleted again: {len(purged)})")

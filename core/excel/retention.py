@@ -51,10 +51,21 @@ def purge_uploads(session: Session, cutoff: dt.datetime, *, days: int, actor_id:
     return batch_ids
 
 
-def upload_retention(ctx: Any) -> str:
-    """The scheduled job: purge uploads older than the retention period in force today."""
-    days = int(ctx.standard(RETENTION_KEY, DEFAULT_RETENTION_DAYS))
+def purge_expired_uploads(session: Session, now: dt.datetime, today: dt.date) -> tuple[list[int], int]:
+    """Purge the uploads past the retention period in force on ``today``: (batch ids, days).
+
+    Run by the daily job and right after a restore, which would otherwise bring back the
+    workbooks deleted since the backup was made until the next night's run.
+    """
+    from core.scheduler.context import standard_value
+
+    days = int(standard_value(session, RETENTION_KEY, today, DEFAULT_RETENTION_DAYS))
     if days < 1:  # 0 would delete a file the user may still be reading the report of
         days = 1
-    purged = purge_uploads(ctx.session, ctx.now - dt.timedelta(days=days), days=days)
+    return purge_uploads(session, now - dt.timedelta(days=days), days=days), days
+
+
+def upload_retention(ctx: Any) -> str:
+    """The scheduled job: purge uploads older than the retention period in force today."""
+    purged, days = purge_expired_uploads(ctx.session, ctx.now, ctx.today)
     return f"uploaded files deleted {len(purged)} (imports ended more than {days} days ago)"
