@@ -427,12 +427,16 @@ class ProgrammeTally:
     not_eligible: int = 0
     monthly_fen: int = 0  # eligible households' monthly benefit, summed
     one_off_fen: int = 0
+    # eligible for a benefit the household does not receive now: whom active discovery (主动发现) should visit
+    not_receiving: int = 0
+    pays: bool = False  # whether an eligible finding carried a benefit (else "not receiving" does not apply)
     # eligible households per label, e.g. the four batches (四个一批) or the kind of temporary assistance
     labels: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: ProgrammeTally) -> None:
-        for name in ("eligible", "needs_information", "not_eligible", "monthly_fen", "one_off_fen"):
+        for name in ("eligible", "needs_information", "not_eligible", "monthly_fen", "one_off_fen", "not_receiving"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.pays = self.pays or other.pays
         for label, count in other.labels.items():
             self.labels[label] = self.labels.get(label, 0) + count
 
@@ -453,7 +457,7 @@ class BulkAssessment:
 
 
 CSV_COLUMNS = ("household_id", "region_code", "area", "programme_key", "status", "monthly_fen", "one_off_fen",
-               "labels")
+               "labels", "receiving")
 
 
 def _household_ids(session: Session, region: str | None) -> list[int]:
@@ -472,7 +476,20 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
         out = csv.writer(handle) if handle else None
         if out is not None and header:
             out.writerow(CSV_COLUMNS)
-        for assessment in assess_households(session, boards, ids, on):
+        now_receiving: list[Any] = [None, frozenset()]  # (household id, programmes it receives now)
+
+        def remember(snapshots: Iterable[engine.HouseholdSnapshot]) -> Iterator[engine.HouseholdSnapshot]:
+            # assess_many yields a household's findings before it reads the next snapshot
+            for snapshot in snapshots:
+                now_receiving[:] = snapshot.household_id, snapshot.enrolled_programmes
+                yield snapshot
+
+        programmes = enabled_programmes(session, boards)
+        snapshots = remember(snapshots_of(session, ids, on))
+        for assessment in engine.assess_many(snapshots, programmes, standards_table(session), on):
+            if assessment.household_id != now_receiving[0]:
+                raise RuntimeError("assess_many read ahead: findings and enrolments would not match")
+            receiving = now_receiving[1]
             result.households += 1
             for finding in assessment.findings:
                 tally = tallies.get(finding.programme_key)
@@ -486,6 +503,9 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
                         monthly, one_off = finding.benefit.monthly_fen, finding.benefit.one_off_fen
                         tally.monthly_fen += monthly
                         tally.one_off_fen += one_off
+                        tally.pays = True
+                        if finding.programme_key not in receiving:
+                            tally.not_receiving += 1
                     for label in finding.labels:
                         tally.labels[label] = tally.labels.get(label, 0) + 1
                 elif status == engine.NOT_ELIGIBLE:
@@ -494,7 +514,8 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
                     tally.needs_information += 1
                 if out is not None:
                     out.writerow((assessment.household_id, assessment.region_code, assessment.area,
-                                  finding.programme_key, status, monthly, one_off, ";".join(finding.labels)))
+                                  finding.programme_key, status, monthly, one_off, ";".join(finding.labels),
+                                  "yes" if finding.programme_key in receiving else "no"))
     finally:
         if handle:
             handle.close()

@@ -296,13 +296,15 @@ def _assess_every_household(ctx: Context, day: Any, region: str | None, out_path
     click.echo(f"{result.households:,} households assessed on {day.isoformat()} in {seconds:.1f} s "
                f"({result.households / max(seconds, 1e-9):,.0f}/s, "
                f"{result.processes} process{'es' if result.processes > 1 else ''})")
-    click.echo(f"{'programme':<44} {'eligible':>9} {'needs info':>10} {'not':>9} {'monthly total':>14} "
-               f"{'one-off total':>14}")
+    click.echo(f"{'programme':<44} {'eligible':>9} {'not receiving':>13} {'needs info':>10} {'not':>9} "
+               f"{'monthly total':>14} {'one-off total':>14}")
     for key, tally in sorted(result.programmes.items()):
-        click.echo(f"{key:<44} {tally.eligible:>9,} {tally.needs_information:>10,} {tally.not_eligible:>9,} "
-                   f"{format_fen(tally.monthly_fen):>14} {format_fen(tally.one_off_fen):>14}")
+        not_receiving = f"{tally.not_receiving:,}" if tally.pays else "-"
+        click.echo(f"{key:<44} {tally.eligible:>9,} {not_receiving:>13} {tally.needs_information:>10,} "
+                   f"{tally.not_eligible:>9,} {format_fen(tally.monthly_fen):>14} {format_fen(tally.one_off_fen):>14}")
         for label, count in sorted(tally.labels.items()):
             click.echo(f"  {label:<42} {count:>9,}")
+    click.echo("not receiving: eligible for a benefit the household does not receive now (to visit: 主动发现)")
     if out_path:
         click.echo(f"findings written to {out_path}")
 

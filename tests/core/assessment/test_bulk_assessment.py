@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core import assessing
 from core.cli import cli
 from core.demo import seed_demo
+from core import models as m
 from core.models import Household
 
 ON = dt.date(2026, 6, 1)
@@ -28,8 +29,26 @@ def session(session: Any) -> Any:
     return session
 
 
+def _enrol_in_dibao(session: Any, household_id: int) -> None:
+    case = m.Case(household_id=household_id, channel="application", first_reporter_board="civil_affairs",
+                  owner_board="civil_affairs", received_on=ON)
+    session.add(case)
+    session.flush()
+    plan = m.CarePlan(case_id=case.id)
+    session.add(plan)
+    session.flush()
+    session.add(m.PlanMeasure(plan_id=plan.id, kind="material", board="civil_affairs",
+                              programme_key="civil_affairs.dibao", monthly_fen=50000, status="active"))
+    session.commit()
+
+
 def test_every_household_is_assessed_the_same_in_one_or_two_processes(app: Any, session: Any, tmp_path: Path) -> None:
     boards = app.extensions["carematch"].boards
+    # one household the engine finds dibao-eligible already receives it: it is not "not receiving"
+    enrolled = next(h for h in session.scalars(select(Household.id).order_by(Household.id))
+                    if assessing.assess_household(session, boards, h, ON).finding("civil_affairs.dibao").status
+                    == "eligible")
+    _enrol_in_dibao(session, enrolled)
     one = assessing.assess_all(session, boards, ON, csv_path=tmp_path / "one.csv")
     two = assessing.assess_all(session, boards, ON, processes=2, csv_path=tmp_path / "two.csv", min_per_process=1)
     households = list(session.scalars(select(Household.id).order_by(Household.id)))
@@ -43,8 +62,12 @@ def test_every_household_is_assessed_the_same_in_one_or_two_processes(app: Any, 
     expected: Counter[tuple[str, str]] = Counter()
     monthly: Counter[str] = Counter()
     labels: Counter[tuple[str, str]] = Counter()
+    not_receiving: Counter[str] = Counter()
     for household_id in households:
+        receiving = assessing.snapshot_of(session, household_id, ON).enrolled_programmes
         for finding in assessing.assess_household(session, boards, household_id, ON).findings:
+            if finding.status == "eligible" and finding.benefit is not None and finding.programme_key not in receiving:
+                not_receiving[finding.programme_key] += 1
             expected[finding.programme_key, finding.status] += 1
             if finding.status == "eligible" and finding.benefit is not None:
                 monthly[finding.programme_key] += finding.benefit.monthly_fen
@@ -55,11 +78,17 @@ def test_every_household_is_assessed_the_same_in_one_or_two_processes(app: Any, 
             expected[key, "eligible"], expected[key, "needs_information"], expected[key, "not_eligible"])
         assert tally.monthly_fen == monthly[key]
         assert tally.labels == {label: n for (k, label), n in labels.items() if k == key}
+        assert tally.not_receiving == not_receiving[key]
+    dibao = one.programmes["civil_affairs.dibao"]
+    assert dibao.not_receiving == dibao.eligible - 1  # the enrolled household
+    assert dibao.pays and not one.programmes["civil_affairs.four_batches"].pays  # a classification pays nothing
     # the four batches (四个一批) of the register: the seeded households fall into some of them
     assert set(one.programmes["civil_affairs.four_batches"].labels) & {"bottom_line", "priority_improvement"}
     rows = list(csv.DictReader((tmp_path / "one.csv").open(encoding="utf-8")))
     assert len(rows) == sum(expected.values())
     assert [int(r["household_id"]) for r in rows] == sorted(int(r["household_id"]) for r in rows)
+    assert [(r["status"], r["receiving"]) for r in rows
+            if int(r["household_id"]) == enrolled and r["programme_key"] == "civil_affairs.dibao"] == [("eligible", "yes")]
 
 
 def test_a_region_limits_the_households(app: Any, session: Any) -> None:
