@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import bench_rules  # noqa: E402 - after the path set-up
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from core import models as m  # noqa: E402
 from core.assessing import assess_all, assess_households, snapshots_of  # noqa: E402
@@ -63,9 +63,19 @@ def build_database(folder: Path, households: int, seed: int):
     """The migrated, seeded database with ``households`` synthetic households; returns (engine, boards, ids)."""
     boards = BoardHost(get_plugin_manager())
     boards.import_models()
-    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+    path = folder / "bench.sqlite3"
+    reuse = path.exists()
+    engine = make_engine(f"sqlite:///{path}")
     upgrade(engine, boards)
     factory = make_session_factory(engine)
+    if reuse:  # a database kept by an earlier --keep run: time it again as it is
+        with factory() as session:
+            ids = list(session.scalars(select(m.Household.id).order_by(m.Household.id)))
+            counts = {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                      for model in (m.Household, m.Person, m.IncomeItem, m.PlanMeasure)}
+        if len(ids) != households:
+            raise SystemExit(f"{path} holds {len(ids):,} households, not {households:,}: use another --keep folder")
+        return engine, boards, factory, ids, counts
     snapshots = bench_rules.generate(households, seed)
     with factory() as session:
         seed_regions(session)
@@ -158,7 +168,8 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--keep", help="build the database in this folder and keep it (default: a temporary folder)")
+    parser.add_argument("--keep", help="build the database in this folder and keep it, or reuse the one an earlier "
+                                       "--keep left there (default: a temporary folder)")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
                         help="also time `carematch assess --all` with this many worker processes (default: CPU count)")
     args = parser.parse_args()
