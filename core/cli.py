@@ -376,7 +376,7 @@ def demo(ctx: Context, households: int, seed: int, host: str, port: int, no_serv
 
     initialise(ctx.platform, admin_username="admin", admin_password="admin-demo-2026", enable_boards=True)
     with ctx.platform.session() as session:
-        summary = seed_demo(session, households=households, seed=seed)
+        summary = seed_demo(session, households=households, seed=seed, boards=ctx.platform.boards)
         session.commit()
     click.echo(summary.describe())
     if not no_serve:

@@ -225,6 +225,8 @@ class DemoSummary:
     volunteers: dict[str, int] = field(default_factory=dict)
     needs: dict[str, int] = field(default_factory=dict)
     assignments: int = 0
+    cases: dict[str, int] = field(default_factory=dict)  # by stage, opened through the real casework services
+    payments: int = 0
     seconds: float = 0.0
     logins: list[DemoLogin] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -253,6 +255,9 @@ class DemoSummary:
                 ("approved care needs", "已批准关爱需求", ", ".join(f"{k} {n}" for k, n in sorted(self.needs.items()))),
                 ("accepted assignments", "在岗结对", str(self.assignments)),
             ]
+            if self.cases:
+                rows.append(("cases by stage", "个案(按阶段)", ", ".join(f"{k} {n}" for k, n in sorted(self.cases.items()))))
+                rows.append(("payments in the ledger", "台账发放记录", str(self.payments)))
             lines.append(f"演示数据已生成 (synthetic Daqing demo data created): seed {self.seed}, "
                          f"{self.seconds:.1f} s")
             # English label first: fixed-width padding of CJK text does not line up in a terminal
@@ -683,12 +688,14 @@ def _disability_for(rng: random.Random, age: int, forced: bool) -> tuple[int, in
 
 
 def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
-              today: dt.date | None = None) -> DemoSummary:
+              today: dt.date | None = None, boards: Any = None) -> DemoSummary:
     """Fill an initialised database with a synthetic Daqing data set and one login per role.
 
     Does nothing but report (and list the logins) if any household already exists.
     ``today`` anchors ages and dates; pass it to reproduce a data set exactly on
-    another day. The caller commits.
+    another day. With ``boards`` (the platform's board host) about one household in fifty
+    also gets a case, opened and moved through the real casework services to every stage
+    from intake to enrolment with payments in the ledger. The caller commits.
     """
     started = time.perf_counter()
     summary = DemoSummary(created=False, seed=seed)
@@ -745,6 +752,11 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     summary.notes += notes
     session.flush()
 
+    # 6. cases, through the casework services as staff would move them: they need the logins
+    if boards is not None:
+        summary.cases, summary.payments = _seed_casework(session, boards, today, random.Random(seed + 1),
+                                                         max(1, round(len(b.households) * CASE_SHARE)))
+
     summary.created = True
     summary.households = len(b.households)
     summary.urban_households = sum(h.urban for h in b.households)
@@ -764,6 +776,112 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     summary.assignments = len(assignments)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# --------------------------------------------------------------------------------------
+# Casework: cases at every stage, moved through the real services
+# --------------------------------------------------------------------------------------
+
+CASE_SHARE = 0.02  # households that get a case: 60 of the default 3,000
+# (programme, the demo login of its board, share of the cases)
+_CASE_PROGRAMMES = (("civil_affairs.dibao", "civil", 0.6), ("disabled_federation.living_subsidy", "disabled", 0.2),
+                    ("trade_union.hardship_relief", "union", 0.2))
+# the n-th case of a board reaches this stage (cycled): every stage among a board's first five,
+# then most are enrolled
+_CASE_STAGES = ("enrolled", "received", "in_review", "in_notice", "joint_review", "enrolled", "enrolled",
+                "in_review", "enrolled", "enrolled")
+_DAYS_AGO = {"enrolled": (70, 130), "joint_review": (16, 25), "in_notice": (6, 9), "in_review": (2, 5),
+             "received": (0, 2)}
+
+
+def _seed_casework(session: Session, boards: Any, today: dt.date, rng: random.Random,
+                   target: int) -> tuple[dict[str, int], int]:
+    """Open ``target`` cases for households the engine finds eligible and move each to its stage;
+    returns (cases by stage, payments). Everything goes through core.casework, so the case
+    pages, deadlines, notices, joint-review minutes and the ledger are what staff would see."""
+    from core import assessing
+    from core.casework import notice as public_notice
+    from core.casework import services as cw
+
+    users = {u.username: u for u in session.scalars(
+        select(User).where(User.username.in_(["civil", "disabled", "union", "reviewer"])))}
+    enabled = cw.enabled_boards(session)
+    if "reviewer" not in users:
+        return {}, 0
+    quota = {key: max(1, round(target * share)) for key, username, share in _CASE_PROGRAMMES
+             if username in users and key.split(".")[0] in enabled}
+    ids = list(session.scalars(select(Household.id).order_by(Household.id)))
+    rng.shuffle(ids)
+    # (household, programme, stage, day received, finding): eligible on the day the pre-check will run
+    chosen: list[tuple[int, str, str, dt.date, Any]] = []
+    seen: Counter[str] = Counter()
+    for household_id in ids:
+        if not any(quota.values()):
+            break
+        for key, left in quota.items():
+            if not left:
+                continue
+            stage = _CASE_STAGES[seen[key] % len(_CASE_STAGES)]
+            low, high = _DAYS_AGO[stage]
+            received = today - dt.timedelta(days=rng.randint(low, high))
+            result = assessing.assess_household(session, boards, household_id, received + dt.timedelta(days=1))
+            finding = next((f for f in result.findings if f.programme_key == key), None)
+            if finding is not None and finding.status == "eligible" and finding.benefit is not None:
+                chosen.append((household_id, key, stage, received, finding))
+                quota[key] -= 1
+                seen[key] += 1
+                break
+    stages: Counter[str] = Counter()
+    payments = 0
+    for household_id, key, stage, received, finding in chosen:
+        username = next(u for k, u, _ in _CASE_PROGRAMMES if k == key)
+        staff, board = users[username], key.split(".")[0]
+        subject = session.scalar(select(Person.id).where(Person.household_id == household_id).order_by(Person.id))
+        case = cw.open_case(session, staff, board=board, channel="application", received_on=received,
+                            household_id=household_id, subject_id=subject, summary="本人申请, 生活困难 (demo)")
+        stages[stage] += 1
+        if stage == "received":
+            continue
+        cw.record_pre_check(session, staff, case.id, boards, received + dt.timedelta(days=1))
+        cw.record_impact_assessment(session, staff, case.id, level=rng.choice(["high", "medium"]),
+                                    notes="家庭收入低于标准, 生活困难", on=received + dt.timedelta(days=2))
+        if stage == "in_review":
+            continue
+        cw.record_home_visit(session, staff, case.id, visited_on=received + dt.timedelta(days=3),
+                             investigators=["王敏", "刘洋"], findings="入户核实, 情况属实",
+                             investigators_signed=True, household_signed=True)
+        catalogue = cw.programmes(boards, enabled)
+        cw.record_document_check(session, staff, case.id, boards, notes="材料齐全", on=received + dt.timedelta(days=4),
+                                 present={item["key"]: True for item in cw.document_checklist(case, catalogue)})
+        submitted = received + dt.timedelta(days=4)
+        if public_notice.notice_required(session, case):
+            amount = finding.benefit.monthly_fen or finding.benefit.one_off_fen
+            public_notice.post_public_notice(session, staff, case.id, location="社区公示栏", starts_on=submitted,
+                                             amount_fen=amount)
+            submitted += dt.timedelta(days=7)  # S2 Art. 19: posted for 7 days before submission
+        if stage == "in_notice":
+            continue
+        cw.submit_for_joint_review(session, staff, case.id, submitted)
+        if stage == "joint_review":
+            continue
+        cw.hold_joint_review(session, users["reviewer"], held_on=submitted + dt.timedelta(days=3),
+                             members=[{"name": "王主任", "board": "civil_affairs"},
+                                      {"name": "赵部长", "board": "trade_union"},
+                                      {"name": "孙理事", "board": "disabled_federation"}],
+                             minutes="逐户审议, 一致同意", decisions=[cw.DecisionInput(case.id, "include",
+                                                                              "符合条件, 同意纳入", [board])])
+        measure = cw.add_material_measure(session, staff, case.id, boards, programme_key=key)
+        month = measure.start_month
+        while month is not None and month <= today.replace(day=1):
+            if measure.monthly_fen:
+                cw.record_payment(session, staff, measure.id, month=month, amount_fen=measure.monthly_fen)
+                payments += 1
+            elif measure.one_off_fen and month == measure.start_month:
+                cw.record_payment(session, staff, measure.id, month=month, amount_fen=measure.one_off_fen)
+                payments += 1
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    session.flush()
+    return dict(stages), payments
 
 
 # --------------------------------------------------------------------------------------

@@ -261,3 +261,36 @@ def test_most_people_in_care_consented_to_sharing_with_volunteers_minors_through
         person = session.get(Person, consent.person_id)
         minor = age_on(person.birth_date, TODAY) < 18
         assert consent.given_by == ("guardian" if minor else "self")
+
+
+def test_with_the_boards_the_demo_opens_cases_at_every_stage_through_the_casework_services(app: Any,
+                                                                                            session: Session) -> None:
+    from core.models import Case, CarePlan, LedgerEntry, PlanMeasure
+
+    summary = seed_demo(session, households=600, seed=20201, today=TODAY, boards=app.extensions["carematch"].boards)
+    session.commit()
+    cases = session.execute(select(Case)).scalars().all()
+    assert len(cases) == sum(summary.cases.values()) == 11  # 2 % of 600 = 12, split 60/20/20 %: 7 + 2 + 2
+    assert set(summary.cases) == {"enrolled", "received", "in_review", "in_notice", "joint_review"}
+    stages = Counter(c.stage for c in cases)
+    assert stages["active"] == summary.cases["enrolled"]
+    assert stages["awaiting_joint_review"] == summary.cases["joint_review"]
+    assert {c.owner_board for c in cases} == {"civil_affairs", "disabled_federation", "trade_union"}
+    # every enrolled case: a plan, one active measure of its board's programme, paid every month since it started
+    payments = 0
+    for case in cases:
+        plan = session.execute(select(CarePlan).where(CarePlan.case_id == case.id)).scalar_one_or_none()
+        kinds = Counter(session.scalars(select(LedgerEntry.kind).where(LedgerEntry.case_id == case.id)))
+        assert kinds["intake"] == 1
+        if case.stage != "active":
+            assert plan is None and kinds["payment"] == 0
+            continue
+        measures = session.execute(select(PlanMeasure).where(PlanMeasure.plan_id == plan.id)).scalars().all()
+        assert [(m.board, m.status) for m in measures] == [(case.owner_board, "active")]
+        measure = measures[0]
+        assert measure.programme_key.startswith(case.owner_board + ".")
+        assert kinds["decision"] == kinds["enrolment"] == 1
+        months = (TODAY.year - measure.start_month.year) * 12 + TODAY.month - measure.start_month.month + 1
+        assert kinds["payment"] == (months if measure.monthly_fen else 1)
+        payments += kinds["payment"]
+    assert payments == summary.payments > 0
