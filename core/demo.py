@@ -1028,6 +1028,22 @@ def _pick_slots(rng: random.Random, pool: Sequence[str], low: int, high: int) ->
     return sorted(rng.sample(list(pool), min(len(pool), rng.randint(low, high))), key=ALL_SLOTS.index)
 
 
+# What the demo's coordinators asked for, as the need types the care boards register
+# (register_need_types): the match-run pages and the volunteers' cards name them.
+_LEFT_BEHIND_NEED = {"psych_support": "youth_league.psych_counselling", "homework_help": "youth_league.tutoring",
+                     "companionship": "youth_league.companionship"}
+
+
+def _registered_need_type(board: str, category: str, activity: str, sex: str) -> str:
+    if category == "left_behind_child":
+        return _LEFT_BEHIND_NEED[activity] if board == "youth_league" else "womens_federation.proxy_mother"
+    if category == "bereaved_family":
+        return "womens_federation.bereaved_family_comfort"
+    if board == "youth_league":
+        return "youth_league.elderly_visit"
+    return "womens_federation.elderly_women_alone" if sex == "F" else "womens_federation.elderly_visit"
+
+
 def _make_needs(b: _Builder) -> list[dict[str, Any]]:
     """Approved needs of the three care groups; ``_p`` is the local person index, ``_area`` its area."""
     rng = b.rng
@@ -1047,7 +1063,7 @@ def _make_needs(b: _Builder) -> list[dict[str, Any]]:
                 hh.area == "230624" and p.age >= 55 and rng.random() < 0.5)
         needs.append(dict(
             _p=p_index, _area=hh.area, _street=hh.row["region_code"], _lat=hh.row["lat"], _lon=hh.row["lon"],
-            board=board, need_type=need_type, category=category, risk=risk, required_skills=skills,
+            board=board, need_type=_registered_need_type(board, category, need_type, p.row["sex"]), category=category, risk=risk, required_skills=skills,
             needs_background_check=p.age < 18, gender_pref=extra.get("gender_pref"),
             gender_hard=extra.get("gender_hard", False), languages=languages, language_hard=language_hard,
             slots=slots, volunteers_needed=extra.get("volunteers_needed", 1),
@@ -1101,6 +1117,7 @@ def _make_needs(b: _Builder) -> list[dict[str, Any]]:
             else:
                 need_type, skills = "home_visit", [rng.choice(("elder_care", "companionship"))]
             female = p.row["sex"] == "F"
+            # the Women's Federation's programme is for elderly women; men are the Youth League's
             board = ("womens_federation" if rng.random() < 0.85 else "youth_league") if female else \
                 ("youth_league" if rng.random() < 0.7 else "womens_federation")
             pref, hard = None, False

@@ -39,6 +39,11 @@ STATUS_LABELS = {
     "published": _l("published"),
     "superseded": _l("superseded"),
 }
+PLAN_STATUS_LABELS = {
+    "optimal": _l("proven optimal"),
+    "feasible": _l("best found, not proven optimal"),
+}
+RISK_LABELS = {"3": _l("3 · high"), "2": _l("2 · medium"), "1": _l("1 · low")}
 REASON_LABELS = {
     "no_feasible_volunteer": _l("no volunteer meets the hard rules"),
     "capacity_taken": _l("suitable volunteers are fully booked"),
@@ -177,7 +182,8 @@ def show(run_id: int):  # type: ignore[no-untyped-def]
             flash(_message(exc), "error")
     return render_template("matchruns/show.html", run=run, s=summary, explanation=explanation,
                            board_names=_board_names(), category_labels=CATEGORY_LABELS,
-                           status_labels=STATUS_LABELS, reason_labels=REASON_LABELS, note_labels=NOTE_LABELS)
+                           status_labels=STATUS_LABELS, reason_labels=REASON_LABELS, note_labels=NOTE_LABELS,
+                           plan_status_labels=PLAN_STATUS_LABELS, risk_labels=RISK_LABELS)
 
 
 @bp.route("/match-runs/<int:run_id>/adjust", methods=["POST"])

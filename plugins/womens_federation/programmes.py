@@ -36,6 +36,7 @@ BOARD = "womens_federation"
 BEREAVED = "womens_federation.bereaved_family_comfort"
 PROXY_MOTHER = "womens_federation.proxy_mother"
 ELDERLY_WOMEN = "womens_federation.elderly_women_alone"
+ELDERLY_VISIT = "womens_federation.elderly_visit"
 
 S_ELDERLY = "womens_federation.elderly_age"
 S_HIGH_RISK_AGE = "womens_federation.elderly_high_risk_age"
@@ -57,6 +58,8 @@ NEED_TYPES: list[NeedType] = [
     NeedType(BEREAVED, "bereaved_family", "失独家庭精神慰藉", "comfort for a bereaved-parent family", ("grief_counselling",), 2, 30, 1),
     NeedType(PROXY_MOTHER, "left_behind_child", "代理妈妈", "proxy mother for a left-behind child", ("child_care", "companionship"), 2, 30, 1),
     NeedType(ELDERLY_WOMEN, "elderly_alone", "独居老年妇女关爱", "care for an elderly woman living alone", ("elder_care", "companionship"), 2, 30, 1),
+    # women volunteers (巾帼志愿者) also visit elderly men living alone; the programme above is for women
+    NeedType(ELDERLY_VISIT, "elderly_alone", "独居老人关爱探访", "visits to an elderly person living alone", ("elder_care", "companionship"), 2, 30, 1),
 ]
 CONTACTS = ("township_cadre", "village_cadre")  # 双岗联系人: one township/street cadre, one village/residents' committee cadre
 

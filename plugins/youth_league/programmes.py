@@ -36,6 +36,7 @@ LEFT_BEHIND = "youth_league.left_behind_care"
 NEED_COMPANIONSHIP = "youth_league.companionship"
 NEED_TUTORING = "youth_league.tutoring"
 NEED_COUNSELLING = "youth_league.psych_counselling"
+NEED_ELDERLY_VISIT = "youth_league.elderly_visit"
 
 S_AGE = "youth_league.left_behind_age_limit"
 S_UNATTENDED = "youth_league.unattended_age_limit"
@@ -53,6 +54,8 @@ NEED_TYPES: list[NeedType] = [
     NeedType(NEED_COMPANIONSHIP, "left_behind_child", "留守儿童陪伴", "companionship for a left-behind child", ("companionship",), 2, 30, 1),
     NeedType(NEED_TUTORING, "left_behind_child", "留守儿童课业辅导", "homework help for a left-behind child", ("tutoring",), 2, 30, 1),
     NeedType(NEED_COUNSELLING, "left_behind_child", "留守儿童心理疏导", "psychological counselling for a left-behind child", ("psych_counselling",), 3, 7, 1),
+    # youth volunteers also visit elderly people living alone ("留守儿童等", DESIGN: the board serves others too)
+    NeedType(NEED_ELDERLY_VISIT, "elderly_alone", "独居老人探访", "visits to an elderly person living alone", ("companionship",), 2, 30, 1),
 ]
 
 R = ReasonTemplate

@@ -149,6 +149,13 @@ def test_needs_volunteers_and_assignments(session: Session, demo: Any) -> None:
         assert 1 <= need.risk <= 3 and need.required_skills and need.slots
         if need.category == "bereaved_family":
             assert need.board == "womens_federation"
+    # every need is of a type its board registers, so pages and cards can name it
+    from plugins.womens_federation.programmes import NEED_TYPES as WOMEN
+    from plugins.youth_league.programmes import NEED_TYPES as YOUTH
+
+    registered = {t.key: t for t in (*YOUTH, *WOMEN)}
+    for need in needs:
+        assert need.need_type.startswith(need.board + ".") and registered[need.need_type].category == need.category
     volunteers = session.execute(select(Volunteer)).scalars().all()
     assert {v.board for v in volunteers} == {"youth_league", "womens_federation"}
     assert len(needs) / 4 <= len(volunteers) <= len(needs)
