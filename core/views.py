@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -52,7 +54,36 @@ def home():  # type: ignore[no-untyped-def]
         "needs": session_db.scalar(select(func.count()).select_from(Need)),
         "volunteers": session_db.scalar(select(func.count()).select_from(Volunteer)),
     }
-    return render_template("home.html", counts=counts)
+    return render_template("home.html", counts=counts, work=_board_work(session_db))
+
+
+def _board_work(session_db: Any) -> list[tuple[str, int, str]] | None:
+    """Board staff and coordinators land on their board's work: each case queue (as the cases
+    page counts it, narrowed to the viewer's region) and, for a care board, the approved
+    care needs that have no volunteer yet. (label, count, link) rows; None for other roles."""
+    board = current_user.board
+    if current_user.role not in ("board_staff", "coordinator") or board not in enabled_boards():
+        return None
+    import datetime as dt
+
+    from core import access
+    from core.casework import services as cw
+    from core.casework.views import _queue_labels
+    from core.models import Assignment
+
+    queues = cw.board_queue(session_db, board, dt.date.today())
+    visible = access.readable_case_ids(session_db, access.Viewer.current(),
+                                       {c.id for q in queues.values() for c in q if c is not None})
+    rows = [(label, sum(1 for c in queues[key] if c is not None and c.id in visible),
+             url_for("casework.queue") + f"#q-{key}") for key, label in _queue_labels().items()]
+    if "matchruns.index" in current_app.view_functions and board in platform().boards.installed \
+            and platform().boards.installed[board].info.kind == "care":
+        served = select(Assignment.need_id).where(Assignment.state.in_(("proposed", "accepted")))
+        waiting = session_db.scalar(access.scope_needs(
+            select(func.count()).select_from(Need).where(Need.board == board, Need.status == "approved",
+                                                          Need.id.not_in(served)), access.Viewer.current()))
+        rows.append((_("Care needs without a volunteer"), waiting or 0, url_for("matchruns.index")))
+    return rows
 
 
 def _may_toggle(board: str) -> bool:

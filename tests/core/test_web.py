@@ -146,3 +146,34 @@ def test_a_row_id_beyond_the_integer_range_is_a_404_not_a_server_error(login, cl
     assert client.get("/api/cases/16391590915321008").status_code == 404
     assert client.get("/households/2147483648").status_code == 404
     assert client.get("/households/0").status_code == 404
+
+
+def test_board_staff_and_coordinators_land_on_their_boards_work(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from core.models import Household, Need, Person
+
+    household = Household(region_code="230602", area_type="urban", address="萨尔图区测试街2号")
+    session.add(household)
+    session.flush()
+    child = Person(household_id=household.id, name="李小花", birth_date=dt.date(2016, 4, 1), sex="F")
+    session.add(child)
+    session.flush()
+    for board in ("youth_league", "youth_league", "womens_federation"):
+        session.add(Need(person_id=child.id, board=board, need_type=f"{board}.companionship",
+                         category="left_behind_child", risk=2, required_skills=["companionship"],
+                         slots=["sat_am"], status="approved"))
+    session.commit()
+
+    login("youth")
+    page = client.get("/").get_data(as_text=True)
+    work = page.split('aria-label="本板块待办"', 1)[1].split("</ul>", 1)[0]
+    assert "新受理" in work and "#q-overdue" in work  # the case queues, linked to the cases page
+    assert "<strong>2</strong> <a href=\"/match-runs\">尚无志愿者的关爱需求</a>" in work  # its own board's needs only
+    client.post("/logout")
+    login("civil")
+    page = client.get("/").get_data(as_text=True)
+    assert "本板块待办" in page and "尚无志愿者的关爱需求" not in page  # an assistance board has no care needs
+    client.post("/logout")
+    login("admin")
+    assert "本板块待办" not in client.get("/").get_data(as_text=True)
