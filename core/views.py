@@ -60,16 +60,21 @@ def home():  # type: ignore[no-untyped-def]
 def _board_work(session_db: Any) -> list[tuple[str, int, str]] | None:
     """Board staff and coordinators land on their board's work: each case queue (as the cases
     page counts it, narrowed to the viewer's region) and, for a care board, the approved
-    care needs that have no volunteer yet. (label, count, link) rows; None for other roles."""
-    board = current_user.board
-    if current_user.role not in ("board_staff", "coordinator") or board not in enabled_boards():
-        return None
+    care needs that have no volunteer yet; reviewers on the cases awaiting joint review.
+    (label, count, link) rows; None for other roles."""
     import datetime as dt
 
     from core import access
     from core.casework import services as cw
     from core.casework.views import _queue_labels
     from core.models import Assignment
+
+    if current_user.role == "reviewer":  # the joint review panel: what waits for its next meeting
+        waiting = session_db.scalar(select(func.count()).select_from(Case).where(Case.stage == cw.AWAITING))
+        return [(_("Cases awaiting joint review"), waiting or 0, url_for("casework.joint_review"))]
+    board = current_user.board
+    if current_user.role not in ("board_staff", "coordinator") or board not in enabled_boards():
+        return None
 
     queues = cw.board_queue(session_db, board, dt.date.today())
     visible = access.readable_case_ids(session_db, access.Viewer.current(),

@@ -175,5 +175,10 @@ def test_board_staff_and_coordinators_land_on_their_boards_work(login, client, s
     page = client.get("/").get_data(as_text=True)
     assert "本板块待办" in page and "尚无志愿者的关爱需求" not in page  # an assistance board has no care needs
     client.post("/logout")
+    login("reviewer")
+    page = client.get("/").get_data(as_text=True)
+    assert '<strong>0</strong> <a href="/joint-review/">待联审个案</a>' in page
+    client.post("/logout")
     login("admin")
-    assert "本板块待办" not in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "本板块待办" not in page and "我的待办" not in page
