@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request
+from sqlalchemy import select
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -116,6 +117,106 @@ def what_if():  # type: ignore[no-untyped-def]
             error = str(exc)
     return render_template("households/what_if.html", text=text, on=on, rows=rows, error=error,
                            names=_programme_names())
+
+
+# -- the what-if form: the same calculator for staff at a counter, without writing JSON ----------------
+
+FORM_MEMBERS = 6
+# (form field, JSON income category): the three incomes asked for at a counter (S2 Art. 13's five
+# categories are all in the JSON format)
+FORM_INCOMES = (("wage", "wage"), ("pension", "transfer"), ("other", "other"))
+
+
+def _form_vocabularies(english: bool) -> dict[str, list[tuple[str, str]]]:
+    """The member fields' choices: the stored codes with the import's Chinese labels (core.excel),
+    or the codes in words in English."""
+    from core.excel import households as vocab
+
+    def pairs(choices: Any) -> list[tuple[str, str]]:
+        return [(code, code.replace("_", " ") if english else label) for code, label in choices.pairs]
+
+    return {"relation": pairs(vocab.RELATION), "inclusion": pairs(vocab.INCLUSION), "labour_capacity": pairs(vocab.LABOUR),
+            "student_level": pairs(vocab.STUDENT), "employment": pairs(vocab.EMPLOYMENT), "parent": pairs(vocab.PARENT),
+            "area": pairs(vocab.AREA)}
+
+
+def household_from_form(form: Any, on: dt.date) -> dict[str, Any]:
+    """The household in the documented JSON format (docs/assessment.md) from the what-if form.
+
+    Only the shape is built here: every value is checked by ``snapshot_from_json``, whose
+    errors name the field in both languages. A member row without a name is left out.
+    """
+    from core.excel.households import RELATION
+
+    def text(name: str) -> str:
+        return (form.get(name) or "").strip()
+
+    data: dict[str, Any] = {"household_id": "what-if", "region_code": text("region_code"), "area": text("area"),
+                            "members": [], "assets": [], "expenditures": []}
+    if text("heating"):
+        data["heating"] = text("heating")
+    if text("heated_area_m2"):
+        data["heated_area_m2"] = text("heated_area_m2")
+    if text("assets_yuan"):
+        data["assets"].append({"kind": "deposit", "value_yuan": text("assets_yuan"), "description": "存款等可计财产"})
+    if text("medical_yuan"):
+        # spending of the last 12 months (S5 Art. 4), dated the day assessed so it falls inside them
+        data["expenditures"].append({"kind": "medical", "amount_yuan": text("medical_yuan"),
+                                     "incurred_on": on.isoformat(), "description": "近12个月医疗康复自付"})
+    for i in range(FORM_MEMBERS):
+        field = f"m{i}_"
+        if not text(field + "name"):
+            continue
+        member: dict[str, Any] = {"person_id": f"p{i + 1}", "name": text(field + "name"),
+                                  "birth_date": text(field + "birth_date") or None, "sex": text(field + "sex") or None,
+                                  "relation": RELATION.label(text(field + "relation")) or None}
+        for name in ("inclusion", "labour_capacity", "student_level", "employment", "father_status", "mother_status"):
+            if text(field + name):
+                member[name] = text(field + name)
+        for flag in ("serious_illness", "union_member", "lives_alone"):
+            member[flag] = bool(form.get(field + flag))
+        member["incomes"] = [{"category": category, "monthly_yuan": text(field + name)}
+                             for name, category in FORM_INCOMES if text(field + name)]
+        if text(field + "disability_category"):
+            member["disability_certificates"] = [{"category": _form_int(text(field + "disability_category")),
+                                                  "grade": _form_int(text(field + "disability_grade"))}]
+        if form.get(field + "able_supporter"):
+            member["supporters"] = [{"name": "赡养人", "relationship": "child", "able": True}]
+        data["members"].append(member)
+    return data
+
+
+def _form_int(value: str) -> Any:
+    # a number stays a number; anything else goes through so the engine names the field
+    return int(value) if value.isdigit() else value or None
+
+
+@bp.route("/assess/form", methods=["GET", "POST"])
+@roles(*STAFF)
+def what_if_form():  # type: ignore[no-untyped-def]
+    """The what-if calculator as a form (试算表单): household, up to six members, their incomes,
+    certificates and circumstances; nothing is stored. Shows the JSON it built, to refine."""
+    from core.models import Region
+
+    english = locale_code().startswith("en")
+    on = _day(request.form.get("on")) if request.method == "POST" else dt.date.today()
+    rows: list[dict[str, Any]] = []
+    error = None
+    text = None
+    if request.method == "POST":
+        data = household_from_form(request.form, on)
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        try:
+            snapshot = engine.snapshot_from_json(data)
+            rows = findings_view(assessing.assess_snapshot(db(), platform().boards, snapshot, on), locale_code())
+        except (engine.SnapshotError, engine.MissingStandard) as exc:
+            error = str(exc)
+    regions = db().execute(select(Region.code, Region.name, Region.name_en)
+                           .where(Region.level.in_(("district", "county"))).order_by(Region.code)).all()
+    return render_template("households/what_if_form.html", form=request.form, on=on, rows=rows, error=error,
+                           text=text, names=_programme_names(), members=range(FORM_MEMBERS),
+                           vocab=_form_vocabularies(english), english=english, incomes=FORM_INCOMES,
+                           regions=[(code, name_en if english and name_en else name) for code, name, name_en in regions])
 
 
 def _api_error(message: str, status: int = 400):  # type: ignore[no-untyped-def]

@@ -204,7 +204,7 @@ def _parse_day(text_value: str | None):  # type: ignore[no-untyped-def]
 _NAV = (
     (_l("Cases"), "casework.queue", ("admin", "board_staff", "coordinator")),
     (_l("Joint review"), "casework.joint_review", ("admin", "reviewer")),
-    (_l("What-if"), "households.what_if", ("admin", "board_staff", "coordinator", "reviewer")),
+    (_l("What-if"), "households.what_if_form", ("admin", "board_staff", "coordinator", "reviewer")),
     (_l("Grid work"), "casework.grid_home", ("grid_worker",)),
     (_l("My assignments"), "volunteering.my_assignments", ("volunteer",)),
     (_l("My hours"), "volunteering.my_hours", ("volunteer",)),

@@ -112,6 +112,59 @@ def test_the_what_if_page_explains_bad_input(login, client, body: str, message: 
     assert "flash error" in text and message in text
 
 
+WORKED_EXAMPLE_FORM = {
+    "region_code": "230602", "area": "urban", "on": "2026-11-22",
+    "m0_name": "王建国", "m0_birth_date": "1980-03-01", "m0_sex": "M", "m0_relation": "head", "m0_inclusion": "head",
+    "m0_wage": "900",
+    "m1_name": "刘芳", "m1_birth_date": "1982-07-09", "m1_sex": "F", "m1_relation": "spouse", "m1_inclusion": "spouse",
+    "m2_name": "王小明", "m2_birth_date": "2015-05-05", "m2_sex": "M", "m2_relation": "child",
+    "m2_inclusion": "minor_child",
+}
+
+
+def test_the_what_if_form_assesses_the_worked_example_and_stores_nothing(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    login("civil")
+    before = session.query(Household).count()
+    assert 'href="/assess/form"' in client.get("/").get_data(as_text=True)  # the navigation's 试算
+    text = client.post("/assess/form", data=WORKED_EXAMPLE_FORM).get_data(as_text=True)
+    # 3 × 710 − 900 = 1230 yuan a month (S2 Art. 23, difference method), as on the household page
+    assert 'data-programme="civil_affairs.dibao"' in text and "¥1,230.00" in text
+    assert "&#34;monthly_yuan&#34;: &#34;900&#34;" in text  # the JSON it built, to refine in the JSON calculator
+    assert 'value="王小明"' in text  # the form keeps what was typed
+    assert session.query(Household).count() == before
+
+
+def test_the_what_if_form_builds_the_documented_json() -> None:
+    from core.households import household_from_form
+
+    form = dict(WORKED_EXAMPLE_FORM, heating="central", heated_area_m2="56", assets_yuan="12000", medical_yuan="3000",
+                m0_pension="150.5", m0_disability_category="4", m0_disability_grade="2", m0_union_member="on",
+                m0_able_supporter="on", m2_father_status="away_working", m3_birth_date="2000-01-01")
+    data = household_from_form(form, dt.date(2026, 11, 22))
+    assert [m["name"] for m in data["members"]] == ["王建国", "刘芳", "王小明"]  # a row without a name is left out
+    head = data["members"][0]
+    assert head["relation"] == "户主" and head["union_member"] and not head["serious_illness"]
+    assert head["incomes"] == [{"category": "wage", "monthly_yuan": "900"},
+                               {"category": "transfer", "monthly_yuan": "150.5"}]
+    assert head["disability_certificates"] == [{"category": 4, "grade": 2}]
+    assert head["supporters"] == [{"name": "赡养人", "relationship": "child", "able": True}]
+    assert data["members"][2]["father_status"] == "away_working"
+    assert data["assets"] == [{"kind": "deposit", "value_yuan": "12000", "description": "存款等可计财产"}]
+    assert data["expenditures"][0]["incurred_on"] == "2026-11-22"
+    assert (data["heating"], data["heated_area_m2"]) == ("central", "56")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"m1_birth_date": ""}, "出生日期"),  # neither ID number nor birth date
+    ({"m0_wage": "-5"}, "月收入"),
+    ({"m0_disability_category": "4"}, "等级"),  # a category without its grade
+])
+def test_the_what_if_form_names_the_faulty_field(login, client, session, change: dict, message: str) -> None:  # type: ignore[no-untyped-def]
+    login("civil")
+    text = client.post("/assess/form", data=dict(WORKED_EXAMPLE_FORM, **change)).get_data(as_text=True)
+    assert "flash error" in text and message in text and "¥1,230.00" not in text
+
+
 def test_the_what_if_api_takes_json_only(login, client) -> None:  # type: ignore[no-untyped-def]
     login("civil")
     assert client.post("/api/assess", data="x=1").status_code == 415
