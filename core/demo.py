@@ -56,6 +56,7 @@ from core.models import (
 )
 from core.privacy.models import Consent
 from core.regions import AREA_CODES, SEED_REGIONS
+from core.volunteering.models import Visit
 
 __all__ = ["DemoLogin", "DemoSummary", "DEMO_LOGINS", "seed_demo"]
 
@@ -225,6 +226,7 @@ class DemoSummary:
     volunteers: dict[str, int] = field(default_factory=dict)
     needs: dict[str, int] = field(default_factory=dict)
     assignments: int = 0
+    visits: int = 0
     cases: dict[str, int] = field(default_factory=dict)  # by stage, opened through the real casework services
     payments: int = 0
     seconds: float = 0.0
@@ -254,6 +256,7 @@ class DemoSummary:
                 ("volunteers", "志愿者", ", ".join(f"{k} {n}" for k, n in sorted(self.volunteers.items()))),
                 ("approved care needs", "已批准关爱需求", ", ".join(f"{k} {n}" for k, n in sorted(self.needs.items()))),
                 ("accepted assignments", "在岗结对", str(self.assignments)),
+                ("visits logged", "已登记探访", str(self.visits)),
             ]
             if self.cases:
                 rows.append(("cases by stage", "个案(按阶段)", ", ".join(f"{k} {n}" for k, n in sorted(self.cases.items()))))
@@ -742,7 +745,12 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     volunteer_ids = _bulk_insert(session, Volunteer, volunteers)
     assignments = _make_assignments(b, needs, need_ids, volunteers, volunteer_ids)
     if assignments:
-        session.execute(_insert(Assignment), assignments)
+        assignment_ids = _bulk_insert(session, Assignment, assignments)
+        visits = _make_visits(session, random.Random(seed + 2), today, needs, need_ids, person_ids, assignments,
+                              assignment_ids)
+        if visits:
+            session.execute(_insert(Visit), visits)
+        summary.visits = len(visits)
     consents = _make_consents(b, needs, person_ids)
     if consents:
         session.execute(_insert(Consent), consents)
@@ -776,6 +784,46 @@ def seed_demo(session: Session, *, households: int = 3000, seed: int = 20201,
     summary.assignments = len(assignments)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# What a visit of each care group was about, for the visit log
+_VISIT_ACTIVITIES = {
+    "left_behind_child": ("陪伴聊天, 辅导作业", "了解学习和生活情况, 一起做手工", "电话询问近况, 提醒按时作息"),
+    "elderly_alone": ("上门看望, 帮助打扫卫生", "陪同聊天, 检查用电用气安全", "电话问候, 了解身体状况"),
+    "bereaved_family": ("上门慰问, 倾听交流", "陪同散步, 了解近期心理状况", "电话慰问"),
+}
+
+
+def _make_visits(session: Session, rng: random.Random, today: dt.date, needs: list[dict[str, Any]],
+                 need_ids: list[int], person_ids: list[int], assignments: list[dict[str, Any]],
+                 assignment_ids: list[int]) -> list[dict[str, Any]]:
+    """Visits of the continuing pairs at their need's cadence since they started: four in five
+    pairs are up to date, the others stopped visiting a while ago (the overdue-visit warnings)."""
+    from core.casework.calendar import WorkingCalendar
+    from core.volunteering.services import RECORD_WITHIN_WORKING_DAYS
+
+    calendar = WorkingCalendar.load(session)
+    need_of = {need_id: need for need_id, need in zip(need_ids, needs)}
+    rows: list[dict[str, Any]] = []
+    for assignment, assignment_id in zip(assignments, assignment_ids):
+        need = need_of[assignment["need_id"]]
+        every = need["visit_every_days"]
+        last_day = today if rng.random() < 0.8 else today - dt.timedelta(days=every * rng.randint(2, 4))
+        day = assignment["started_on"] + dt.timedelta(days=rng.randint(1, 5))
+        while day <= last_day - dt.timedelta(days=1):
+            mode = rng.choices(("home", "phone", "video"), weights=(75, 20, 5))[0]
+            rows.append(dict(
+                assignment_id=assignment_id, volunteer_id=assignment["volunteer_id"],
+                person_id=person_ids[need["_p"]], visited_on=day, mode=mode,
+                minutes=rng.choice((30, 45)) if mode != "home" else rng.choice((60, 90, 120)),
+                activities=_VISIT_ACTIVITIES[need["category"]][2 if mode != "home" else rng.randint(0, 1)],
+                person_state=rng.choices(("well", "stable", "worse"), weights=(55, 40, 5))[0], state_note="",
+                record_due_on=calendar.add_working_days(day, RECORD_WITHIN_WORKING_DAYS), confirmation="confirmed",
+                confirmed_by=None, confirmed_at=None, recorded_by=None,
+                recorded_at=dt.datetime.combine(day, dt.time(20, 0), tzinfo=dt.timezone.utc),
+            ))
+            day += dt.timedelta(days=max(1, every + rng.randint(-2, 2)))
+    return rows
 
 
 # --------------------------------------------------------------------------------------

@@ -301,3 +301,26 @@ def test_with_the_boards_the_demo_opens_cases_at_every_stage_through_the_casewor
         assert kinds["payment"] == (months if measure.monthly_fen else 1)
         payments += kinds["payment"]
     assert payments == summary.payments > 0
+
+
+def test_continuing_pairs_have_visited_at_their_cadence(session: Session) -> None:
+    from core.volunteering.models import Visit
+
+    demo = seed_demo(session, households=800, seed=20201, today=TODAY)  # enough pairs for the shares below
+    session.commit()
+
+    visits = session.execute(select(Visit)).scalars().all()
+    assert len(visits) == demo.visits > 0
+    assignments = {a.id: a for a in session.execute(select(Assignment)).scalars()}
+    latest: dict[int, dt.date] = {}
+    for visit in visits:
+        pair = assignments[visit.assignment_id]
+        need = session.get(Need, pair.need_id)
+        assert (visit.volunteer_id, visit.person_id) == (pair.volunteer_id, need.person_id)
+        assert pair.started_on < visit.visited_on < TODAY < visit.record_due_on + dt.timedelta(days=400)
+        assert visit.visited_on < visit.record_due_on and 0 < visit.minutes <= 120
+        latest[pair.id] = max(latest.get(pair.id, visit.visited_on), visit.visited_on)
+    # most pairs are up to date with their need's cadence; some stopped visiting (overdue warnings)
+    up_to_date = [a for a in assignments.values()
+                  if a.id in latest and (TODAY - latest[a.id]).days <= session.get(Need, a.need_id).visit_every_days + 2]
+    assert len(assignments) / 2 < len(up_to_date) < len(assignments)
