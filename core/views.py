@@ -54,10 +54,10 @@ def home():  # type: ignore[no-untyped-def]
         "needs": session_db.scalar(select(func.count()).select_from(Need)),
         "volunteers": session_db.scalar(select(func.count()).select_from(Volunteer)),
     }
-    return render_template("home.html", counts=counts, work=_board_work(session_db))
+    return render_template("home.html", counts=counts, work=_my_work(session_db))
 
 
-def _board_work(session_db: Any) -> list[tuple[str, int, str]] | None:
+def _my_work(session_db: Any) -> list[tuple[str, int, str]] | None:
     """Board staff and coordinators land on their board's work: each case queue (as the cases
     page counts it, narrowed to the viewer's region) and, for a care board, the approved
     care needs that have no volunteer yet; reviewers on the cases awaiting joint review.
@@ -66,7 +66,7 @@ def _board_work(session_db: Any) -> list[tuple[str, int, str]] | None:
 
     from core import access
     from core.casework import services as cw
-    from core.casework.views import _queue_labels
+    from core.casework.views import queue_labels
     from core.models import Assignment
 
     if current_user.role == "reviewer":  # the joint review panel: what waits for its next meeting
@@ -80,7 +80,7 @@ def _board_work(session_db: Any) -> list[tuple[str, int, str]] | None:
     visible = access.readable_case_ids(session_db, access.Viewer.current(),
                                        {c.id for q in queues.values() for c in q if c is not None})
     rows = [(label, sum(1 for c in queues[key] if c is not None and c.id in visible),
-             url_for("casework.queue") + f"#q-{key}") for key, label in _queue_labels().items()]
+             url_for("casework.queue") + f"#q-{key}") for key, label in queue_labels().items()]
     if "matchruns.index" in current_app.view_functions and board in platform().boards.installed \
             and platform().boards.installed[board].info.kind == "care":
         served = select(Assignment.need_id).where(Assignment.state.in_(("proposed", "accepted")))

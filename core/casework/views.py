@@ -164,10 +164,10 @@ def queue():  # type: ignore[no-untyped-def]
     queues = {key: [c for c in q if c is not None and c.id in visible] for key, q in queues.items()}
     details = {d.case_id: d for d in db().execute(select(CaseDetail)).scalars()} if any(queues.values()) else {}
     return render_template("casework/queue.html", board=board, boards=boards, queues=queues, details=details,
-                           labels=_queue_labels(), on=on)
+                           labels=queue_labels(), on=on)
 
 
-def _queue_labels() -> dict[str, str]:
+def queue_labels() -> dict[str, str]:
     return {
         "new": _("New"),
         "in_review": _("In review"),
