@@ -264,13 +264,16 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
+    from core.standards import standard_names
+
+    names = standard_names(ctx.platform.boards)
     click.echo(f"household {result.household_id}  {result.region_code} {result.area}  on {result.on.isoformat()}")
     for finding in result.findings:
         amount = ""
         if finding.benefit is not None and finding.benefit.monthly_fen:
             amount = f"  {engine.format_fen(finding.benefit.monthly_fen)}/month"
         click.echo(f"\n{finding.programme_key:<48} {finding.status_label(lang)}{amount}")
-        for line in finding.explain(lang):
+        for line in finding.explain(lang, names):
             click.echo(f"    - {line}")
 
 

@@ -69,6 +69,16 @@ def default_standards() -> list[Any]:
     """
 
 
+@hookspec
+def standard_names() -> dict[str, tuple[str, str]]:
+    """Return what staff call each of the board's standards: ``{key: (zh, en)}``.
+
+    Called on every installed board when explanations are shown and by the standards
+    page: a finding's reasons then name the standard they used ("低保标准 = 710元/月")
+    instead of its key. Stored findings keep the key, so the names may change freely.
+    """
+
+
 # --- care needs and matching ----------------------------------------------------
 
 

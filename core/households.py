@@ -43,13 +43,17 @@ def _day(text: str | None) -> dt.date:
 
 
 def findings_view(result: engine.Assessment, locale: str) -> list[dict[str, Any]]:
-    """What a page shows of each finding: status, reasons as sentences, amounts, care needs."""
+    """What a page shows of each finding: status, reasons as sentences naming the standards
+    they used, amounts, care needs."""
+    from core.standards import standard_names
+
+    names = standard_names(platform().boards)
     rows = []
     for finding in result.findings:
         rows.append({
             "finding": finding,
             "status": finding.status_label(locale),
-            "reasons": finding.explain(locale),
+            "reasons": finding.explain(locale, names),
             "monthly_fen": finding.benefit.monthly_fen if finding.benefit else None,
             "one_off_fen": finding.benefit.one_off_fen if finding.benefit else None,
         })

@@ -45,6 +45,34 @@ def seed_default_standards(session: Session, boards: BoardHost) -> int:
     return added
 
 
+# What staff call core's own standards (the boards name theirs through the standard_names hook).
+CORE_STANDARD_NAMES: dict[str, tuple[str, str]] = {
+    "core.deadline_warning_working_days": ("期限预警提前工作日", "working days of warning before a time limit"),
+    "core.grid_report_every": ("网格报告周期", "grid report period"),
+    "core.grid_report_grace_days": ("网格报告宽限天数", "grid report grace days"),
+    "core.upload_retention_days": ("上传文件保留天数", "days an uploaded workbook is kept"),
+    "core.visit_every_days_bereaved_family": ("失独家庭探访间隔", "visit interval, bereaved family"),
+    "core.visit_every_days_elderly_alone": ("独居老人探访间隔", "visit interval, elderly living alone"),
+    "core.visit_every_days_risk1": ("低风险探访间隔", "visit interval, risk 1"),
+    "core.visit_every_days_risk2": ("中风险探访间隔", "visit interval, risk 2"),
+    "core.visit_every_days_risk3": ("高风险探访间隔", "visit interval, risk 3"),
+    "core.visit_long_overdue_days": ("探访严重逾期天数", "days a visit is long overdue"),
+    "core.warning_expenditure_rise_percent": ("支出骤增预警比例", "spending rise that raises a warning"),
+    "core.warning_expiry_days_ahead": ("到期预警提前天数", "days of warning before an expiry"),
+    "core.warning_income_drop_percent": ("收入骤降预警比例", "income drop that raises a warning"),
+}
+
+
+def standard_names(boards: BoardHost) -> dict[str, tuple[str, str]]:
+    """Every standard's (zh, en) name: core's and every installed board's, so a disabled
+    board's stored standards keep their names on the standards page."""
+    names = dict(CORE_STANDARD_NAMES)
+    for key in sorted(boards.installed):
+        for answer in boards.call_on(key, "standard_names"):
+            names.update(answer or {})
+    return names
+
+
 def _all_defaults(boards: BoardHost) -> Iterable[Any]:
     for key in sorted(boards.installed):
         for answer in boards.call_on(key, "default_standards"):

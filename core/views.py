@@ -153,7 +153,10 @@ def standards():  # type: ignore[no-untyped-def]
     from core.standards import in_force
 
     on = _parse_day(request.args.get("on")) or dt.date.today()
-    return render_template("standards.html", rows=in_force(db(), on), on=on)
+    from core.standards import standard_names
+
+    return render_template("standards.html", rows=in_force(db(), on), on=on, names=standard_names(platform().boards),
+                           english=locale_code().startswith("en"))
 
 
 @bp.route("/standards/<key>", methods=["GET", "POST"])

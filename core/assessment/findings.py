@@ -125,13 +125,16 @@ class Reason:
     def rule(self) -> str:
         return self.template.rule
 
-    def text(self, locale: str = "zh", *, with_sources: bool = True) -> str:
-        """The reason as a sentence, followed by the standards used and the rule cited."""
+    def text(self, locale: str = "zh", *, with_sources: bool = True,
+             names: Mapping[str, tuple[str, str]] | None = None) -> str:
+        """The reason as a sentence, followed by the standards used and the rule cited;
+        ``names`` ({key: (zh, en)}, from the boards) names the standards for people."""
         english = locale.startswith("en")
         body = _FORMATTER.format(self.template.en if english else self.template.zh, **self.params)
         if not with_sources:
             return body
-        sources = [s.describe("en" if english else "zh") for s in self.standards]
+        names = names or {}
+        sources = [s.describe("en" if english else "zh", names.get(s.key)) for s in self.standards]
         if self.template.rule:
             sources.append(("rule: " if english else "依据: ") + self.template.rule)
         if not sources:
@@ -408,17 +411,18 @@ class Finding:
         zh, en = STATUS_LABELS[self.status]
         return en if locale.startswith("en") else zh
 
-    def explain(self, locale: str = "zh") -> list[str]:
-        """Every reason as text, in order, including the benefit's and care needs' reasons."""
-        lines = [reason.text(locale) for reason in self.reasons]
+    def explain(self, locale: str = "zh", names: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
+        """Every reason as text, in order, including the benefit's and care needs' reasons;
+        ``names`` as for :meth:`Reason.text`."""
+        lines = [reason.text(locale, names=names) for reason in self.reasons]
         if self.benefit is not None:
-            lines.extend(reason.text(locale) for reason in self.benefit.reasons)
+            lines.extend(reason.text(locale, names=names) for reason in self.benefit.reasons)
         seen: set[int] = set()
         for need in self.care_needs:
             for reason in need.risk_reasons:
                 if id(reason) not in seen:  # needs of one person share their risk reasons
                     seen.add(id(reason))
-                    lines.append(reason.text(locale))
+                    lines.append(reason.text(locale, names=names))
         return lines
 
     def with_(self, **changes: Any) -> Finding:

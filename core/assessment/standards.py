@@ -168,12 +168,15 @@ class StandardRecord:
         zh, en = UNIT_LABELS.get(self.unit, (self.unit, self.unit))
         return en if locale.startswith("en") else zh
 
-    def describe(self, locale: str = "zh") -> str:
-        """``key = value unit (from date)``, for reasons and audit lines."""
+    def describe(self, locale: str = "zh", name: tuple[str, str] | None = None) -> str:
+        """``key = value unit (from date)``, for reasons and audit lines; with ``name`` (zh, en),
+        what staff call the standard stands in place of its key."""
         value = _plain(self.value)
         if locale.startswith("en"):
-            return f"{self.key} = {value} {self.unit_label('en')} (in force from {self.effective_from.isoformat()})"
-        return f"{self.key} = {value}{self.unit_label('zh')}（{self.effective_from.isoformat()} 起施行）"
+            label = name[1] if name else self.key
+            return f"{label} = {value} {self.unit_label('en')} (in force from {self.effective_from.isoformat()})"
+        label = name[0] if name else self.key
+        return f"{label} = {value}{self.unit_label('zh')}（{self.effective_from.isoformat()} 起施行）"
 
 
 def _plain(value: Decimal) -> str:

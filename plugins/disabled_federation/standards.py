@@ -32,3 +32,11 @@ DEFAULT_STANDARDS: list[StandardRecord] = [
     _assumption("rehabilitation_cap", "3000", "yuan", "康复训练费用每人每年最高补助3000元 (rehabilitation costs reimbursed up to 3000 yuan a year)"),
     _assumption("assistive_device_cap", "2000", "yuan", "辅助器具适配每人最高2000元 (assistive devices up to 2000 yuan per person)"),
 ]
+
+# What staff call each standard: shown beside the figure in explanations and on the standards page.
+STANDARD_NAMES: dict[str, tuple[str, str]] = {
+    "disabled_federation.living_subsidy_monthly": ("困难残疾人生活补贴", "living subsidy"),
+    "disabled_federation.nursing_subsidy_monthly": ("重度残疾人护理补贴", "nursing subsidy"),
+    "disabled_federation.rehabilitation_cap": ("康复补助上限", "rehabilitation cap"),
+    "disabled_federation.assistive_device_cap": ("辅助器具补助上限", "assistive device cap"),
+}

@@ -40,3 +40,20 @@ DEFAULT_STANDARDS: list[StandardRecord] = [
     _assumption("festival_visit", "500", "yuan", "'两节'送温暖慰问金每户500元 (festival visit 500 yuan per household)"),
     _assumption("district_approval_limit", "2000", "yuan", "区县总工会可审批2000元以内, 超过报市总工会 (district federations approve up to 2000, above goes to the city)"),
 ]
+
+# What staff call each standard: shown beside the figure in explanations and on the standards page.
+STANDARD_NAMES: dict[str, tuple[str, str]] = {
+    "trade_union.hardship_income_multiplier": ("困难职工收入线倍数", "hardship income line multiple"),
+    "trade_union.medical_hardship_ratio": ("因病致困支出比例", "medical hardship spending ratio"),
+    "trade_union.education_hardship_ratio": ("因学致困支出比例", "schooling hardship spending ratio"),
+    "trade_union.event_window_days": ("致困事件有效天数", "days a hardship event counts"),
+    "trade_union.hardship_relief": ("困难职工救助金", "hardship relief"),
+    "trade_union.education_grant_high_school": ("金秋助学金(高中)", "education grant (high school)"),
+    "trade_union.education_grant_university": ("金秋助学金(大学)", "education grant (university)"),
+    "trade_union.education_grant_window_months": ("助学金申请期限", "months to apply for a grant"),
+    "trade_union.medical_relief_deductible": ("医疗救助起付线", "medical relief deductible"),
+    "trade_union.medical_relief_share": ("医疗救助比例", "medical relief share"),
+    "trade_union.medical_relief_cap": ("医疗救助封顶线", "medical relief cap"),
+    "trade_union.festival_visit": ("节日慰问金", "festival visit gift"),
+    "trade_union.district_approval_limit": ("区县工会审批额度", "district union approval limit"),
+}

@@ -42,6 +42,14 @@ def default_standards():
 
 
 @hookimpl
+def standard_names():
+    """The names of the standards in ``standards.py``."""
+    from .standards import STANDARD_NAMES
+
+    return dict(STANDARD_NAMES)
+
+
+@hookimpl
 def register_blueprints():
     """The board's pages, from ``views.py``."""
     from .views import blueprint

@@ -34,3 +34,13 @@ DEFAULT_STANDARDS: list[StandardRecord] = [
     _record("visit_days_key", "30", "days", f"重点至少每月探访 (key: at least monthly), domain-rules §7.2-7.3 [L-other]; {EXAMPLE}"),
     _record("visit_days_general", "90", "days", f"一般至少每季度探访 (general: at least quarterly), domain-rules §7.2 [L-other]; {EXAMPLE}"),
 ]
+
+# What staff call each standard: shown beside the figure in explanations and on the standards page.
+STANDARD_NAMES: dict[str, tuple[str, str]] = {
+    "womens_federation.elderly_age": ("老年人年龄", "elderly age"),
+    "womens_federation.elderly_high_risk_age": ("独居高风险年龄", "high-risk age living alone"),
+    "womens_federation.recent_bereavement_months": ("新近失独月数", "months a bereavement counts as recent"),
+    "womens_federation.visit_days_high": ("高风险探访间隔", "visit interval, high risk"),
+    "womens_federation.visit_days_key": ("重点探访间隔", "visit interval, key"),
+    "womens_federation.visit_days_general": ("一般探访间隔", "visit interval, general"),
+}

@@ -29,3 +29,12 @@ DEFAULT_STANDARDS: list[StandardRecord] = [
     _record("visit_days_key", "30", "days", f"重点至少每月探访 (key: at least monthly), domain-rules §7.2 [L-other]; {EXAMPLE}", "230600"),
     _record("visit_days_general", "90", "days", f"一般至少每季度探访 (general: at least quarterly), domain-rules §7.2 [L-other]; {EXAMPLE}", "230600"),
 ]
+
+# What staff call each standard: shown beside the figure in explanations and on the standards page.
+STANDARD_NAMES: dict[str, tuple[str, str]] = {
+    "youth_league.left_behind_age_limit": ("留守儿童年龄上限", "left-behind child age limit"),
+    "youth_league.unattended_age_limit": ("不得无人看护年龄", "age below which a child must not be alone"),
+    "youth_league.visit_days_high": ("高风险探访间隔", "visit interval, high risk"),
+    "youth_league.visit_days_key": ("重点探访间隔", "visit interval, key"),
+    "youth_league.visit_days_general": ("一般探访间隔", "visit interval, general"),
+}

@@ -73,3 +73,27 @@ def test_board_staff_may_read_but_not_change_standards(login, client, session) -
     login("civil")
     assert client.get("/standards").status_code == 200
     assert client.post("/standards/test.dibao", data={"value": "1", "effective_from": "2027-01-01"}).status_code == 403
+
+
+def test_every_stored_standard_has_a_name_in_both_languages(app, session) -> None:  # type: ignore[no-untyped-def]
+    from core.models import Standard
+    from core.standards import standard_names
+
+    names = standard_names(app.extensions["carematch"].boards)
+    keys = set(session.scalars(select(Standard.key)))
+    assert len(keys) > 70  # core's and the five boards' shipped standards
+    unnamed = sorted(k for k in keys if not (names.get(k) and all(names[k])))
+    assert unnamed == []
+
+
+def test_explanations_and_the_standards_page_name_the_standard(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    login("civil")
+    page = client.get("/standards").get_data(as_text=True)
+    assert "低保标准<br>" in page and "<code>civil_affairs.dibao_standard</code>" in page  # name, and the key to edit
+    form = {"region_code": "230602", "area": "urban", "on": "2026-11-22", "m0_name": "王建国", "m0_birth_date": "1980-03-01",
+            "m0_sex": "M", "m0_inclusion": "head", "m0_wage": "900"}
+    findings = client.post("/assess/form", data=form).get_data(as_text=True)
+    assert "低保标准 = 710元/月" in findings and "civil_affairs.dibao_standard =" not in findings
+    client.post("/locale", data={"locale": "en"})
+    findings = client.post("/assess/form", data=form).get_data(as_text=True)
+    assert "dibao standard = 710 yuan/month" in findings
