@@ -167,6 +167,17 @@ def queue():  # type: ignore[no-untyped-def]
                            labels=queue_labels(), on=on)
 
 
+def stored_reason_text(reason: dict[str, Any], english: bool, names: dict[str, tuple[str, str]]) -> str:
+    """A reason as the pre-check stored it, each standard it used called by its name: the stored
+    text keeps the key (``civil_affairs.dibao_standard = …``) so that names may change later."""
+    text = str(reason.get("en" if english else "zh") or "")
+    for standard in reason.get("standards") or ():
+        name = names.get(standard.get("key", ""))
+        if name:
+            text = text.replace(f"{standard['key']} = ", f"{name[1] if english else name[0]} = ")
+    return text
+
+
 def queue_labels() -> dict[str, str]:
     return {
         "new": _("New"),
@@ -196,8 +207,12 @@ def case_page(case_id: int):  # type: ignore[no-untyped-def]
     is_owner = current_user.role in BOARD_ROLES and current_user.board == case.owner_board
     is_responsible = current_user.role in BOARD_ROLES and current_user.board in cw.responsible_boards(case)
     pending_referral = next((r for r in cw.referrals_for(session, case.id) if r.state == "pending"), None)
+    from core.standards import standard_names
+
+    names, english = standard_names(platform().boards), locale_code() == "en"
     return render_template(
         "casework/case.html",
+        reason_text=lambda reason: stored_reason_text(reason, english, names),
         case=case,
         detail=cw.detail_of(session, case),
         steps=steps,

@@ -212,3 +212,14 @@ def test_forms_need_the_csrf_token_but_the_json_api_does_not(app, client, login)
     body = {"household": {"region_code": "230602", "area_type": "urban", "address": "",
                           "members": [{"name": "赵大勇", "id_number": id_number()}]}}
     assert client.post("/api/cases", json=body).status_code == 201
+
+
+def test_the_pre_check_findings_name_the_standards_their_reasons_used(client, login, session) -> None:  # type: ignore[no-untyped-def]
+    login("civil")
+    case_id = _case_id(client.post("/cases/new", data=_intake_form()))
+    assert client.post(f"/cases/{case_id}/pre-check").status_code == 302
+    stored = [r for f in session.get(Case, case_id).findings for r in f["reasons"]]
+    assert any("civil_affairs.dibao_standard = " in r["zh"] for r in stored)  # what was stored keeps the key
+    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    findings = page.split('id="findings"', 1)[1].split("</table>", 1)[0]
+    assert "低保标准 = " in findings and "civil_affairs.dibao_standard = " not in findings
