@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import click
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -95,31 +94,41 @@ def test_the_job_is_listed_with_the_other_jobs(app) -> None:  # type: ignore[no-
     assert listed.exit_code == 0 and "core:upload_retention" in listed.output
 
 
-def test_a_restore_deletes_again_the_uploads_past_their_retention(app, session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_restore_deletes_again_the_uploads_past_their_retention(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A backup made before the nightly run holds a workbook the run then deleted; restoring it
-    must not bring the workbook back until the next night (PIPL Art. 47)."""
+    must not bring the workbook back until the next night (PIPL Art. 47). A restore replaces the
+    whole database, so the test makes its own SQLite instance (in both passes of CI) instead of
+    restoring over the suite's database."""
     from core import backup as backup_module
+    from core.app import create_app
+    from core.cli import initialise
     from core.scheduler.clock import FixedClock
 
-    if app.extensions["carematch"].engine.dialect.name != "sqlite":
-        pytest.skip("restores into the suite's own database only on SQLite; PostgreSQL restores are drilled on "
-                    "a scratch database in tests/core/security/test_backup.py")
-    app.config["SCHEDULER_CLOCK"] = FixedClock(TODAY)
-    old = _batch(session, "done100", "done", ended_days_ago=100, created_days_ago=100)
-    recent = _batch(session, "done10", "done", ended_days_ago=10, created_days_ago=10)
-    session.commit()
-    context = Context()
-    context._app = app
-    dump = tmp_path / "before-the-night.bak"
-    assert CliRunner().invoke(backup_module.backup_command, [str(dump)], obj=context).exit_code == 0
-    assert _run(app, TODAY).exit_code == 0
-    assert _files(session) == {recent}
-    session.close()
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+                      "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "restore", "AUTO_MIGRATE": True,
+                      "SCHEDULER_CLOCK": FixedClock(TODAY)})
+    platform = app.extensions["carematch"]
+    initialise(platform, admin_username="root", admin_password="restore-test-2026", enable_boards=False)
+    try:
+        with platform.session() as session:
+            old = _batch(session, "done100", "done", ended_days_ago=100, created_days_ago=100)
+            recent = _batch(session, "done10", "done", ended_days_ago=10, created_days_ago=10)
+            session.commit()
+        context = Context()
+        context._app = app
+        dump = tmp_path / "before-the-night.bak"
+        assert CliRunner().invoke(backup_module.backup_command, [str(dump)], obj=context).exit_code == 0
+        assert _run(app, TODAY).exit_code == 0
+        with platform.session() as session:
+            assert _files(session) == {recent}
 
-    result = CliRunner().invoke(backup_module.restore_command, [str(dump), "--yes"], obj=context)
-    assert result.exit_code == 0, result.output
-    assert "past the 90-day retention deleted again: 1" in result.output
-    assert _files(session) == {recent}  # the old workbook came back with the backup and went again
-    assert session.scalar(select(ImportBatch.filename).where(ImportBatch.id == old)) == "done100.xlsx"  # record kept
-    purged = session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "upload_purged")).all()
-    assert purged == [str(old)]  # the restored database records the deletion made after the restore
+        result = CliRunner().invoke(backup_module.restore_command, [str(dump), "--yes"], obj=context)
+        assert result.exit_code == 0, result.output
+        assert "past the 90-day retention deleted again: 1" in result.output
+        with platform.session() as session:
+            assert _files(session) == {recent}  # the old workbook came back with the backup and went again
+            assert session.scalar(select(ImportBatch.filename).where(ImportBatch.id == old)) == "done100.xlsx"
+            purged = session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "upload_purged")).all()
+            assert purged == [str(old)]  # the restored database records the deletion made after the restore
+    finally:
+        platform.engine.dispose()
