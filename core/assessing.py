@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
+import itertools
 import json
 import logging
 import multiprocessing
 import shutil
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -431,14 +432,13 @@ class ProgrammeTally:
     not_receiving: int = 0
     pays: bool = False  # whether an eligible finding carried a benefit (else "not receiving" does not apply)
     # eligible households per label, e.g. the four batches (四个一批) or the kind of temporary assistance
-    labels: dict[str, int] = field(default_factory=dict)
+    labels: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: ProgrammeTally) -> None:
         for name in ("eligible", "needs_information", "not_eligible", "monthly_fen", "one_off_fen", "not_receiving"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.pays = self.pays or other.pays
-        for label, count in other.labels.items():
-            self.labels[label] = self.labels.get(label, 0) + count
+        self.labels.update(other.labels)
 
 
 @dataclass
@@ -476,20 +476,12 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
         out = csv.writer(handle) if handle else None
         if out is not None and header:
             out.writerow(CSV_COLUMNS)
-        now_receiving: list[Any] = [None, frozenset()]  # (household id, programmes it receives now)
-
-        def remember(snapshots: Iterable[engine.HouseholdSnapshot]) -> Iterator[engine.HouseholdSnapshot]:
-            # assess_many yields a household's findings before it reads the next snapshot
-            for snapshot in snapshots:
-                now_receiving[:] = snapshot.household_id, snapshot.enrolled_programmes
-                yield snapshot
-
-        programmes = enabled_programmes(session, boards)
-        snapshots = remember(snapshots_of(session, ids, on))
-        for assessment in engine.assess_many(snapshots, programmes, standards_table(session), on):
-            if assessment.household_id != now_receiving[0]:
-                raise RuntimeError("assess_many read ahead: findings and enrolments would not match")
-            receiving = now_receiving[1]
+        # the snapshot beside its findings (for what the household receives now): zip takes each
+        # snapshot from one copy just before assess_many reads it from the other, so tee holds one
+        snapshots, assessed = itertools.tee(snapshots_of(session, ids, on))
+        findings = engine.assess_many(assessed, enabled_programmes(session, boards), standards_table(session), on)
+        for snapshot, assessment in zip(snapshots, findings):
+            receiving = snapshot.enrolled_programmes
             result.households += 1
             for finding in assessment.findings:
                 tally = tallies.get(finding.programme_key)
@@ -506,8 +498,7 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
                         tally.pays = True
                         if finding.programme_key not in receiving:
                             tally.not_receiving += 1
-                    for label in finding.labels:
-                        tally.labels[label] = tally.labels.get(label, 0) + 1
+                    tally.labels.update(finding.labels)
                 elif status == engine.NOT_ELIGIBLE:
                     tally.not_eligible += 1
                 else:
