@@ -850,6 +850,7 @@ def _seed_casework(session: Session, boards: Any, today: dt.date, rng: random.Ra
     from core import assessing
     from core.casework import notice as public_notice
     from core.casework import services as cw
+    from core.casework.calendar import first_of_next_month
 
     users = {u.username: u for u in session.scalars(
         select(User).where(User.username.in_(["civil", "disabled", "union", "reviewer"])))}
@@ -860,6 +861,7 @@ def _seed_casework(session: Session, boards: Any, today: dt.date, rng: random.Ra
              if username in users and key.split(".")[0] in enabled}
     ids = list(session.scalars(select(Household.id).order_by(Household.id)))
     rng.shuffle(ids)
+    login_of = {key: username for key, username, _ in _CASE_PROGRAMMES}
     # (household, programme, stage, day received, finding): eligible on the day the pre-check will run
     chosen: list[tuple[int, str, str, dt.date, Any]] = []
     seen: Counter[str] = Counter()
@@ -881,9 +883,9 @@ def _seed_casework(session: Session, boards: Any, today: dt.date, rng: random.Ra
                 break
     stages: Counter[str] = Counter()
     payments = 0
+    catalogue = cw.programmes(boards, enabled)
     for household_id, key, stage, received, finding in chosen:
-        username = next(u for k, u, _ in _CASE_PROGRAMMES if k == key)
-        staff, board = users[username], key.split(".")[0]
+        staff, board = users[login_of[key]], key.split(".")[0]
         subject = session.scalar(select(Person.id).where(Person.household_id == household_id).order_by(Person.id))
         case = cw.open_case(session, staff, board=board, channel="application", received_on=received,
                             household_id=household_id, subject_id=subject, summary="本人申请, 生活困难 (demo)")
@@ -898,7 +900,6 @@ def _seed_casework(session: Session, boards: Any, today: dt.date, rng: random.Ra
         cw.record_home_visit(session, staff, case.id, visited_on=received + dt.timedelta(days=3),
                              investigators=["王敏", "刘洋"], findings="入户核实, 情况属实",
                              investigators_signed=True, household_signed=True)
-        catalogue = cw.programmes(boards, enabled)
         cw.record_document_check(session, staff, case.id, boards, notes="材料齐全", on=received + dt.timedelta(days=4),
                                  present={item["key"]: True for item in cw.document_checklist(case, catalogue)})
         submitted = received + dt.timedelta(days=4)
@@ -919,15 +920,16 @@ def _seed_casework(session: Session, boards: Any, today: dt.date, rng: random.Ra
                              minutes="逐户审议, 一致同意", decisions=[cw.DecisionInput(case.id, "include",
                                                                               "符合条件, 同意纳入", [board])])
         measure = cw.add_material_measure(session, staff, case.id, boards, programme_key=key)
+        # paid every month since the month after approval (S2 Art. 21), or once for a one-off benefit
+        months = []
         month = measure.start_month
-        while month is not None and month <= today.replace(day=1):
-            if measure.monthly_fen:
-                cw.record_payment(session, staff, measure.id, month=month, amount_fen=measure.monthly_fen)
-                payments += 1
-            elif measure.one_off_fen and month == measure.start_month:
-                cw.record_payment(session, staff, measure.id, month=month, amount_fen=measure.one_off_fen)
-                payments += 1
-            month = (month + dt.timedelta(days=32)).replace(day=1)
+        while month <= today:
+            months.append(month)
+            month = first_of_next_month(month)
+        amount = measure.monthly_fen or measure.one_off_fen
+        for month in (months if measure.monthly_fen else months[:1]) if amount else ():
+            cw.record_payment(session, staff, measure.id, month=month, amount_fen=amount)
+            payments += 1
     session.flush()
     return dict(stages), payments
 
