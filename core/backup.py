@@ -369,10 +369,11 @@ def default_name(engine: Engine, folder: Path, *, encrypted: bool = False) -> Pa
     return path
 
 
-def _platform():  # type: ignore[no-untyped-def]
+def _cli_context():  # type: ignore[no-untyped-def]
+    """The carematch command's context: its platform and Flask app."""
     from core.cli import Context
 
-    return click.get_current_context().ensure_object(Context).platform
+    return click.get_current_context().ensure_object(Context)
 
 
 def _key_or_fail(key_file: Path | None) -> bytes:
@@ -395,13 +396,11 @@ def _key_or_fail(key_file: Path | None) -> bytes:
 def backup_command(destination: Path | None, encrypt: bool, key_file: Path | None, keep: int | None) -> None:
     """Back up the whole database to DESTINATION, a file or an existing folder (default:
     instance/backups); in a folder the file is named carematch-<time>.sqlite3|dump[.enc]."""
-    platform = _platform()
+    context = _cli_context()
+    platform = context.platform
     key = _key_or_fail(key_file) if encrypt else None
     if destination is None:
-        from core.cli import Context
-
-        app = click.get_current_context().ensure_object(Context).app
-        destination = default_name(platform.engine, Path(app.instance_path) / "backups", encrypted=encrypt)
+        destination = default_name(platform.engine, Path(context.app.instance_path) / "backups", encrypted=encrypt)
     elif destination.is_dir():  # e.g. /backups/daily with its own --keep: tiers by folder
         destination = default_name(platform.engine, destination, encrypted=encrypt)
     try:
@@ -424,7 +423,8 @@ def restore_command(source: Path, yes: bool, key_file: Path | None) -> None:
 
     An encrypted backup is opened and checked in full first: with a wrong key or a damaged
     file the database is left as it was."""
-    platform = _platform()
+    context = _cli_context()
+    platform = context.platform
     where = platform.engine.url.render_as_string(hide_password=True)
     key = _key_or_fail(key_file) if is_encrypted(source) else None
     if not yes:
@@ -441,11 +441,10 @@ def restore_command(source: Path, yes: bool, key_file: Path | None) -> None:
     click.echo("迁移已是最新 (migrations at head)")
     # PIPL Art. 47: uploads deleted since the backup was made come back with it; the
     # retention period they passed is applied again now, not at the next night's run.
-    from core.cli import Context
     from core.excel.retention import purge_expired_uploads
     from core.scheduler.clock import clock_of
 
-    clock = clock_of(click.get_current_context().ensure_object(Context).app.config)
+    clock = clock_of(context.app.config)
     with platform.session() as session:
         purged, days = purge_expired_uploads(session, clock.now(), clock.today())
         session.commit()

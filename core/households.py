@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request
-from sqlalchemy import select
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from core import access, assessing
 from core import assessment as engine
@@ -132,14 +132,14 @@ FORM_INCOMES = (("wage", "wage"), ("pension", "transfer"), ("other", "other"))
 
 
 def _form_vocabularies(english: bool) -> dict[str, list[tuple[str, str]]]:
-    """The member fields' choices: the stored codes with the import's Chinese labels (core.excel),
-    or the codes in words in English."""
+    """The member fields' choices: relations as the household page names them; the other fields'
+    stored codes with the import's Chinese labels (core.excel), or the codes in words in English."""
     from core.excel import households as vocab
 
     def pairs(choices: Any) -> list[tuple[str, str]]:
         return [(code, code.replace("_", " ") if english else label) for code, label in choices.pairs]
 
-    return {"relation": pairs(vocab.RELATION), "inclusion": pairs(vocab.INCLUSION), "labour_capacity": pairs(vocab.LABOUR),
+    return {"relation": [(code, str(label)) for code, label in RELATION_LABELS.items()], "inclusion": pairs(vocab.INCLUSION), "labour_capacity": pairs(vocab.LABOUR),
             "student_level": pairs(vocab.STUDENT), "employment": pairs(vocab.EMPLOYMENT), "parent": pairs(vocab.PARENT),
             "area": pairs(vocab.AREA)}
 

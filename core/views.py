@@ -150,11 +150,9 @@ def standards():  # type: ignore[no-untyped-def]
     """Every standard in force today (or on ?on=YYYY-MM-DD), with links to its history."""
     import datetime as dt
 
-    from core.standards import in_force
+    from core.standards import in_force, standard_names
 
     on = _parse_day(request.args.get("on")) or dt.date.today()
-    from core.standards import standard_names
-
     return render_template("standards.html", rows=in_force(db(), on), on=on, names=standard_names(platform().boards),
                            english=locale_code().startswith("en"))
 
