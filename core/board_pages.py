@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from core.boards import BoardInfo
 from core.models import Case, Standard
-from core.web import db, platform, roles
+from core.standards import standard_names
+from core.web import db, locale_code, platform, roles
 
 STAFF = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
 
@@ -38,7 +39,8 @@ def board_blueprint(info: BoardInfo, import_name: str) -> Blueprint:
             ).all()
         )
         return render_template(
-            "board_index.html", info=info, programmes=programmes, standards=standards, cases_by_stage=cases_by_stage
+            "board_index.html", info=info, programmes=programmes, standards=standards, cases_by_stage=cases_by_stage,
+            names=standard_names(platform().boards), english=locale_code().startswith("en"),
         )
 
     return bp

@@ -14,7 +14,8 @@ from sqlalchemy import func, select, text
 
 from core.app import LOCALES
 from core.models import Case, Household, Need, PluginSetting, Volunteer
-from core.web import day, db, enabled_boards, install_access_guard, locale_code, platform, public, roles, yuan
+from core.web import (area_label, day, db, enabled_boards, install_access_guard, locale_code, platform, public, region_name,
+                      roles, standard_value, yuan)
 
 bp = Blueprint("core", __name__)
 
@@ -257,6 +258,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(yuan, "yuan")
     app.add_template_filter(day, "day")
+    app.add_template_filter(region_name, "region")
+    app.add_template_filter(area_label, "area")
+    app.add_template_filter(standard_value, "standard_value")
 
     @app.context_processor
     def _layout() -> dict[str, object]:

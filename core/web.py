@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 
 from flask import Flask, abort, current_app, g, request
 from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -99,3 +100,57 @@ def day(value: dt.date | dt.datetime | None) -> str:
 
 def locale_code() -> str:
     return str(get_locale() or "zh")
+
+
+# The units standards are stored with (core.standards, the boards' standards.py), as each
+# language writes them after a figure: "710 元/月", "60 岁", "2.5%".
+UNIT_LABELS = {
+    "yuan": _l("yuan"),
+    "yuan/month": _l("yuan/month"),
+    "yuan/year": _l("yuan/year"),
+    "yuan/m2": _l("yuan/m²"),
+    "days": _l("days"),
+    "working_days": _l("working days"),
+    "months": _l("months"),
+    "years": _l("years of age"),
+    "kWh/month": _l("kWh/month"),
+    "t/month": _l("t/month"),
+    "m2": _l("m²"),
+    "count": _l("count"),
+    "ratio": _l("times"),
+}
+AREA_LABELS = {"all": _l("urban and rural"), "urban": _l("urban"), "rural": _l("rural")}
+
+
+def standard_value(record: Any) -> str:
+    """A standard's value with its unit for the locale: grouped digits, "6,000元/年", "2.5%"."""
+    number = Decimal(record.value)
+    places = max(0, -number.as_tuple().exponent)  # as stored: 760.50 stays 760.50, 2.5 stays 2.5
+    value = format_decimal(number, format="#,##0" + ("." + "0" * places if places else ""))
+    if record.unit == "percent":
+        return f"{value}%"
+    label = UNIT_LABELS.get(record.unit, record.unit)
+    # Chinese writes the unit straight after the figure (710元/月), English with a space
+    return f"{value}{'' if locale_code().startswith('zh') else ' '}{label}".rstrip()
+
+
+def area_label(area: str) -> str:
+    """A standard's or household's area (all / urban / rural) in words."""
+    label = AREA_LABELS.get(area)
+    return str(label) if label is not None else area
+
+
+def region_name(code: str) -> str:
+    """A region code as its name in the locale ("230602" → 萨尔图区), read once per request;
+    the national records' code 000000 is "national"."""
+    if code == "000000":
+        return str(_l("national"))
+    if "region_names" not in g:
+        from sqlalchemy import select
+
+        from core.models import Region
+
+        english = locale_code().startswith("en")
+        g.region_names = {c: (en if english and en else zh) for c, zh, en in
+                          db().execute(select(Region.code, Region.name, Region.name_en))}
+    return g.region_names.get(code, code)
