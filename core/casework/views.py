@@ -7,9 +7,10 @@ transition, roll back (nothing changes) and show the bilingual reason.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -107,10 +108,30 @@ def step_name(step: str) -> str:
     }.get(step, step)
 
 
+_KEY = re.compile(r"\b([a-z]+(?:_[a-z]+)*)(?:\.([a-z]+(?:_[a-z]+)*))?\b")
+
+
+def ledger_text(summary: str) -> str:
+    """A ledger entry's stored text with the board and programme keys in it named for the reader
+    ("首报板块 civil_affairs" → "首报板块 城乡低保板块"); the stored text itself never changes
+    (the ledger is append-only), only how it is shown."""
+    if "_" not in summary:
+        return summary
+    if "ledger_names" not in g:
+        from core.funds.views import programme_names
+
+        boards = platform().boards
+        names = {key: board.info.name(locale_code()) for key, board in boards.installed.items()}
+        names.update((key, name) for key, name in programme_names(boards).items() if "." in key)
+        g.ledger_names = names
+    names = g.ledger_names
+    return _KEY.sub(lambda m: names.get(m.group(0), m.group(0)), summary)
+
+
 @bp.app_context_processor
 def _casework_helpers() -> dict[str, Any]:
     return {"board_name": board_name, "stage_name": stage_name, "step_name": step_name,
-            "mask_id": mask_id_number}
+            "mask_id": mask_id_number, "ledger_text": ledger_text}
 
 
 def _may_read(case: Case) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from casework_builders import actor, id_number, ledger_count, open_case
 from core.casework.models import GridReport, Holiday, JointReviewMeeting
-from core.models import AuditEvent, Case, Household
+from core.models import AuditEvent, Case, Household, LedgerEntry
 
 D = dt.date
 
@@ -78,6 +78,10 @@ def test_board_staff_walk_a_case_through_the_pages(app, client, login, session) 
     assert 'data-measure="youth_league.companionship"' in page
     for kind in ("intake", "step", "submitted", "decision", "responsible", "plan", "care_need"):
         assert f'data-kind="{kind}"' in page, kind
+    # the ledger's stored texts keep the keys; the page names the boards for the reader
+    assert "首报板块 城乡低保板块" in page and "责任主体: 共青团志愿服务板块" in page and "首报板块 civil_affairs" not in page
+    stored = [e.summary for e in session.execute(select(LedgerEntry).where(LedgerEntry.case_id == case_id)).scalars()]
+    assert any("首报板块 civil_affairs" in text for text in stored)
 
 
 def test_a_refused_step_is_shown_and_changes_nothing(app, client, login, session) -> None:
