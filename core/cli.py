@@ -246,7 +246,7 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
     if every:
         if household_id is not None or path is not None:
             raise click.UsageError("--all assesses the stored households: leave out --household and --file")
-        _assess_every_household(ctx, day, region, out_path, processes or (os.cpu_count() or 1), as_json)
+        _assess_every_household(ctx, day, region, out_path, processes or (os.cpu_count() or 1), as_json, lang)
         return
     if (household_id is None) == (path is None):
         raise click.UsageError("give exactly one of --household ID, --file household.json or --all")
@@ -267,18 +267,71 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
     from core.standards import standard_names
 
     names = standard_names(ctx.platform.boards)
-    click.echo(f"household {result.household_id}  {result.region_code} {result.area}  on {result.on.isoformat()}")
+    programmes = _programme_names(ctx, lang)
+    words = _ASSESS_WORDS[lang]
+    area = words["area"].get(result.area, result.area)
+    click.echo(words["household"].format(id=result.household_id, region=result.region_code, area=area,
+                                          on=result.on.isoformat()))
     for finding in result.findings:
         amount = ""
         if finding.benefit is not None and finding.benefit.monthly_fen:
-            amount = f"  {engine.format_fen(finding.benefit.monthly_fen)}/month"
-        click.echo(f"\n{finding.programme_key:<48} {finding.status_label(lang)}{amount}")
+            amount = "  " + words["per_month"].format(amount=engine.format_fen(finding.benefit.monthly_fen))
+        title = programmes.get(finding.programme_key, finding.programme_key)
+        click.echo(f"\n{title} ({finding.programme_key})  {finding.status_label(lang)}{amount}")
         for line in finding.explain(lang, names):
             click.echo(f"    - {line}")
 
 
+# The command-line words of `assess`, in the two languages of the platform (zh the default);
+# programme names come from the programmes themselves.
+_ASSESS_WORDS = {
+    "zh": {
+        "household": "家庭 {id}  {region} {area}  评估日 {on}",
+        "area": {"urban": "城镇", "rural": "农村"},
+        "per_month": "{amount}/月",
+        "summary": "{on} 共评估 {households:,} 户, 用时 {seconds:.1f} 秒 (每秒 {rate:,.0f} 户, {processes} 个进程)",
+        "columns": ("项目", "符合", "未享受", "待补材料", "不符合", "月发放合计", "一次性合计"),
+        "labels": {"bottom_line": "无力脱贫兜底一批", "expenditure_deduction": "支出核减纳入一批",
+                   "priority_improvement": "重点保障改善一批", "gradual_exit": "脱贫渐退扶助一批",
+                   "emergency": "急难型", "expenditure": "支出型"},
+        "footnote": "未享受: 符合条件但目前未享受该项待遇的家庭 (主动发现应走访的对象)",
+        "written": "逐项结论已写入 {path}",
+    },
+    "en": {
+        "household": "household {id}  {region} {area}  on {on}",
+        "area": {"urban": "urban", "rural": "rural"},
+        "per_month": "{amount}/month",
+        "summary": "{households:,} households assessed on {on} in {seconds:.1f} s ({rate:,.0f}/s, {processes} process(es))",
+        "columns": ("programme", "eligible", "not receiving", "needs info", "not", "monthly total", "one-off total"),
+        "labels": {"bottom_line": "bottom-line support", "expenditure_deduction": "admitted after expenditure deductions",
+                   "priority_improvement": "improved support for priority people", "gradual_exit": "gradual-exit help",
+                   "emergency": "emergency", "expenditure": "expenditure"},
+        "footnote": "not receiving: eligible for a benefit the household does not receive now (to visit: 主动发现)",
+        "written": "findings written to {path}",
+    },
+}
+
+
+def _programme_names(ctx: Context, lang: str) -> dict[str, str]:
+    english = lang == "en"
+    return {p.key: (p.name_en if english else p.name_zh)
+            for p in ctx.platform.boards.collect("register_programmes", set(ctx.platform.boards.installed))}
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - _columns(text))
+    return fill + text if right else text + fill
+
+
 def _assess_every_household(ctx: Context, day: Any, region: str | None, out_path: Path | None, processes: int,
-                             as_json: bool) -> None:
+                             as_json: bool, lang: str = "zh") -> None:
     import json
     import time
 
@@ -296,20 +349,24 @@ def _assess_every_household(ctx: Context, day: Any, region: str | None, out_path
             "programmes": {key: vars(tally) for key, tally in sorted(result.programmes.items())},
         }, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result.households:,} households assessed on {day.isoformat()} in {seconds:.1f} s "
-               f"({result.households / max(seconds, 1e-9):,.0f}/s, "
-               f"{result.processes} process{'es' if result.processes > 1 else ''})")
-    click.echo(f"{'programme':<44} {'eligible':>9} {'not receiving':>13} {'needs info':>10} {'not':>9} "
-               f"{'monthly total':>14} {'one-off total':>14}")
+    words = _ASSESS_WORDS[lang]
+    programmes = _programme_names(ctx, lang)
+    click.echo(words["summary"].format(households=result.households, on=day.isoformat(), seconds=seconds,
+                                       rate=result.households / max(seconds, 1e-9), processes=result.processes))
+    rows = []
     for key, tally in sorted(result.programmes.items()):
         not_receiving = f"{tally.not_receiving:,}" if tally.pays else "-"
-        click.echo(f"{key:<44} {tally.eligible:>9,} {not_receiving:>13} {tally.needs_information:>10,} "
-                   f"{tally.not_eligible:>9,} {format_fen(tally.monthly_fen):>14} {format_fen(tally.one_off_fen):>14}")
-        for label, count in sorted(tally.labels.items()):
-            click.echo(f"  {label:<42} {count:>9,}")
-    click.echo("not receiving: eligible for a benefit the household does not receive now (to visit: 主动发现)")
+        rows.append((f"{programmes.get(key, key)} ({key})", f"{tally.eligible:,}", not_receiving,
+                     f"{tally.needs_information:,}", f"{tally.not_eligible:,}", format_fen(tally.monthly_fen),
+                     format_fen(tally.one_off_fen)))
+        rows.extend(("  " + words["labels"].get(label, label) + f" ({label})", f"{count:,}")
+                    for label, count in sorted(tally.labels.items()))
+    widths = [max(_columns(row[i]) for row in [words["columns"], *rows] if i < len(row)) for i in range(7)]
+    for row in [words["columns"], *rows]:
+        click.echo(" ".join(_pad(cell, width, right=i > 0) for i, (cell, width) in enumerate(zip(row, widths))).rstrip())
+    click.echo(words["footnote"])
     if out_path:
-        click.echo(f"findings written to {out_path}")
+        click.echo(words["written"].format(path=out_path))
 
 
 # -- matching --------------------------------------------------------------------------

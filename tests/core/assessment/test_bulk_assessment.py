@@ -107,8 +107,12 @@ def test_the_command_prints_a_tally_and_refuses_mixed_options(session: Any, monk
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     # 60 households are fewer than one worker's minimum: one process, whatever the CPU count
-    assert "60 households assessed on 2026-06-01" in result.output and "1 process)" in result.output
-    assert "civil_affairs.dibao " in result.output and "  bottom_line " in result.output
+    assert "2026-06-01 共评估 60 户" in result.output and "1 个进程)" in result.output
+    assert "城乡最低生活保障 (civil_affairs.dibao) " in result.output
+    assert "  无力脱贫兜底一批 (bottom_line) " in result.output
+    english = CliRunner().invoke(cli, ["assess", "--all", "--date", "2026-06-01", "--lang", "en"], catch_exceptions=False)
+    assert "60 households assessed on 2026-06-01" in english.output and "1 process(es))" in english.output
+    assert " (civil_affairs.dibao) " in english.output and "  bottom-line support (bottom_line) " in english.output
     assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith(",".join(assessing.CSV_COLUMNS))
     mixed = CliRunner().invoke(cli, ["assess", "--all", "--household", "1"])
     assert mixed.exit_code == 2 and "--all" in mixed.output
