@@ -176,6 +176,21 @@ def scope_households(stmt: Select[Any], viewer: Viewer) -> Select[Any]:
     return stmt.where(household_clause(viewer))
 
 
+def lead_clause(viewer: Viewer) -> Any:
+    """Discovery leads (core.casework.discovery): a board's staff see their board's in their
+    region, the auditor every board's in theirs; the leads name households, so nobody else."""
+    from core.casework.models import DiscoveryLead
+
+    if viewer.role in UNSCOPED:
+        return true()
+    in_area = _region_clause(viewer, DiscoveryLead.region_code)
+    if viewer.role == "auditor":
+        return in_area
+    if viewer.role == "board_staff" and viewer.board:
+        return and_(in_area, DiscoveryLead.board == viewer.board)
+    return false()
+
+
 def person_clause(viewer: Viewer) -> Any:
     if viewer.role in UNSCOPED:
         return true()

@@ -476,11 +476,7 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
         out = csv.writer(handle) if handle else None
         if out is not None and header:
             out.writerow(CSV_COLUMNS)
-        # the snapshot beside its findings (for what the household receives now): zip takes each
-        # snapshot from one copy just before assess_many reads it from the other, so tee holds one
-        snapshots, assessed = itertools.tee(snapshots_of(session, ids, on))
-        findings = engine.assess_many(assessed, enabled_programmes(session, boards), standards_table(session), on)
-        for snapshot, assessment in zip(snapshots, findings):
+        for snapshot, assessment in assessed_households(session, boards, ids, on):
             receiving = snapshot.enrolled_programmes
             result.households += 1
             for finding in assessment.findings:
@@ -511,6 +507,52 @@ def _assess_part(session: Session, boards: BoardHost, ids: Sequence[int], on: dt
         if handle:
             handle.close()
     return result
+
+
+def assessed_households(session: Session, boards: BoardHost, ids: Sequence[int],
+                        on: dt.date) -> Iterator[tuple[engine.HouseholdSnapshot, engine.Assessment]]:
+    """Each household's snapshot beside its assessment by every enabled programme on ``on``,
+    in the order of ``ids`` (the snapshot says what the household receives now)."""
+    # zip takes each snapshot from one copy just before assess_many reads it from the
+    # other, so tee holds one
+    snapshots, assessed = itertools.tee(snapshots_of(session, ids, on))
+    findings = engine.assess_many(assessed, enabled_programmes(session, boards), standards_table(session), on)
+    return zip(snapshots, findings)
+
+
+@dataclass(frozen=True)
+class ScreeningHit:
+    """A household the rules find eligible for a benefit it does not receive (应保未保)."""
+
+    household_id: int
+    region_code: str
+    board: str
+    programme_key: str
+    monthly_fen: int
+    one_off_fen: int
+    labels: tuple[str, ...]
+
+
+def screen_register(session: Session, boards: BoardHost, on: dt.date, *,
+                    region: str | None = None) -> Iterator[ScreeningHit]:
+    """The data comparison (数据比对, 摸底排查) behind active discovery: every stored household
+    (under ``region``) assessed with every enabled programme; a hit for each benefit a
+    household qualifies for and does not receive, so that "everyone eligible is covered"
+    (应保尽保, seeds/004: 加强数据比对和摸底排查 … 确保应保尽保).
+
+    Care programmes (no benefit) are left to the care boards' own needs and matching.
+    """
+    ids = _household_ids(session, region)
+    for snapshot, assessment in assessed_households(session, boards, ids, on):
+        receiving = snapshot.enrolled_programmes
+        for finding in assessment.findings:
+            if finding.status != engine.ELIGIBLE or finding.benefit is None or finding.programme_key in receiving:
+                continue
+            benefit = finding.benefit
+            if not (benefit.monthly_fen or benefit.one_off_fen):
+                continue
+            yield ScreeningHit(int(assessment.household_id), assessment.region_code, finding.board,
+                               finding.programme_key, benefit.monthly_fen, benefit.one_off_fen, finding.labels)
 
 
 def _assess_part_in_worker(database_url: str, ids: Sequence[int], on: dt.date, csv_path: Path | None) -> BulkAssessment:

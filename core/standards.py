@@ -48,6 +48,7 @@ def seed_default_standards(session: Session, boards: BoardHost) -> int:
 # What staff call core's own standards (the boards name theirs through the standard_names hook).
 CORE_STANDARD_NAMES: dict[str, tuple[str, str]] = {
     "core.deadline_warning_working_days": ("期限预警提前工作日", "working days of warning before a time limit"),
+    "core.discovery_quiet_days": ("已处理线索不再提示天数", "days a handled discovery lead is not raised again"),
     "core.grid_report_every": ("网格报告周期", "grid report period"),
     "core.grid_report_grace_days": ("网格报告宽限天数", "grid report grace days"),
     "core.upload_retention_days": ("上传文件保留天数", "days an uploaded workbook is kept"),

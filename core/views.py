@@ -205,6 +205,7 @@ def _parse_day(text_value: str | None):  # type: ignore[no-untyped-def]
 # blueprint-and-prefix matches the current one.
 _NAV = (
     (_l("Cases"), "casework.queue", ("admin", "board_staff", "coordinator")),
+    (_l("Discovery"), "casework.discovery", ("admin", "board_staff", "auditor")),
     (_l("Joint review"), "casework.joint_review", ("admin", "reviewer")),
     (_l("What-if"), "households.what_if_form", ("admin", "board_staff", "coordinator", "reviewer")),
     (_l("Grid work"), "casework.grid_home", ("grid_worker",)),

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, UTCDateTime, utcnow
+from core.db import Base, Fen, UTCDateTime, utcnow
 from core.models import Case
 
 STEPS = ("pre_check", "impact_assessment", "home_visit", "document_check")
@@ -305,3 +305,35 @@ class NoticeObjection(Base):
     founded: Mapped[bool | None] = mapped_column(Boolean)
     findings: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+# -- active discovery (主动发现): leads from the data comparison ------------------------------------
+
+LEAD_STATES = ("open", "case_opened", "dismissed")
+
+
+class DiscoveryLead(Base):
+    """A household the latest data comparison (数据比对, job ``core:discovery_screening``) found
+    eligible for a benefit it does not receive: a lead for the board's staff, who open a
+    discovery case from it (主动发现) or dismiss it with a reason.
+
+    Each run replaces the open leads; handled ones stay as the record of what was done, and
+    a handled (household, programme) is not raised again for a year.
+    """
+
+    __tablename__ = "discovery_lead"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    found_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    region_code: Mapped[str] = mapped_column(String(12), index=True)
+    board: Mapped[str] = mapped_column(String(64), index=True)
+    programme_key: Mapped[str] = mapped_column(String(120))
+    monthly_fen: Mapped[int] = mapped_column(Fen, default=0)
+    one_off_fen: Mapped[int] = mapped_column(Fen, default=0)
+    labels: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(_enum("discovery_lead_state", *LEAD_STATES), default="open", index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("care_case.id"))
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")

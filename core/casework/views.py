@@ -30,7 +30,7 @@ from core.casework.models import (
     TimeLimit,
 )
 from core.idnumber import mask_id_number
-from core.models import Assignment, AuditEvent, Case, CARE_CATEGORIES, Region, User
+from core.models import Assignment, AuditEvent, Case, CARE_CATEGORIES, Household, Region, User
 from core.web import db, enabled_boards, locale_code, platform, roles
 
 bp = Blueprint("casework", __name__)
@@ -937,3 +937,125 @@ def _exempt_api_from_csrf(state: Any) -> None:
     if csrf is not None:
         csrf.exempt(api)  # looked up by its nested name "casework.casework_api"
 
+
+
+# -- active discovery (主动发现): the data comparison's leads -----------------------------------------
+
+LEADS_PER_PAGE = 50
+
+
+def _lead_query(viewer: access.Viewer, args: Any) -> Any:
+    from core.casework.models import DiscoveryLead
+
+    query = select(DiscoveryLead).where(access.lead_clause(viewer))
+    state = args.get("state", "open")
+    if state in ("open", "case_opened", "dismissed"):
+        query = query.where(DiscoveryLead.state == state)
+    if args.get("programme"):
+        query = query.where(DiscoveryLead.programme_key == args["programme"])
+    if args.get("region"):
+        query = query.where(DiscoveryLead.region_code.startswith(args["region"], autoescape=True))
+    return query
+
+
+@bp.route("/discovery")
+@roles("admin", "board_staff", "auditor")
+def discovery():  # type: ignore[no-untyped-def]
+    """The leads of the latest data comparison (主动发现): households the rules find eligible for
+    a benefit they do not receive, largest monthly gap first; open a discovery case or dismiss."""
+    from sqlalchemy import func
+
+    from core.casework.discovery import open_case_ids
+    from core.casework.models import DiscoveryLead
+    from core.funds.views import programme_names
+
+    session, viewer = db(), access.Viewer.current()
+    query = _lead_query(viewer, request.args)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    leads = session.execute(query.order_by(DiscoveryLead.monthly_fen.desc(), DiscoveryLead.one_off_fen.desc(),
+                                           DiscoveryLead.id).offset((page - 1) * LEADS_PER_PAGE)
+                            .limit(LEADS_PER_PAGE)).scalars().all()
+    households = {h.id: h for h in session.execute(select(Household).where(
+        Household.id.in_(sorted({lead.household_id for lead in leads})))).scalars()} if leads else {}
+    scoped = select(DiscoveryLead).where(access.lead_clause(viewer), DiscoveryLead.state == "open").subquery()
+    summary = session.execute(select(scoped.c.programme_key, func.count(), func.sum(scoped.c.monthly_fen),
+                                     func.sum(scoped.c.one_off_fen))
+                              .group_by(scoped.c.programme_key).order_by(func.count().desc())).all()
+    last_run = session.scalar(select(func.max(DiscoveryLead.found_on)).where(access.lead_clause(viewer)))
+    if leads:
+        # the page names households (addresses): the read is logged like a household page's
+        access.log(session, viewer, "read", "discovery_leads", f"page {page}",
+                   "households " + ",".join(str(h) for h in sorted(households)), request.remote_addr)
+        session.commit()
+    districts = list(session.execute(select(Region.code, Region.name, Region.name_en)
+                                     .where(Region.level.in_(("district", "county"))).order_by(Region.code)))
+    english = locale_code().startswith("en")
+    return render_template(
+        "casework/discovery.html", leads=leads, households=households, total=total, page=page,
+        pages=max(1, -(-total // LEADS_PER_PAGE)), summary=summary, last_run=last_run, names=programme_names(),
+        open_cases=open_case_ids(session, set(households)), args=request.args,
+        filters={key: value for key, value in request.args.items() if key != "page"},
+        districts=[(code, en if english and en else zh) for code, zh, en in districts],
+        can_act=current_user.role == "board_staff")
+
+
+def _lead_action(lead_id: int, act: Callable[[Any], Any]) -> Any:
+    session = db()
+    try:
+        result = act(session)
+        session.commit()
+    except cw.TransitionError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
+                        else url_for("casework.discovery"))
+    return result
+
+
+@bp.route("/discovery/<int:lead_id>/case", methods=["POST"])
+@roles("board_staff")
+def discovery_open_case(lead_id: int):  # type: ignore[no-untyped-def]
+    """Open a discovery case (主动发现) for the lead's household, owned by the staff member's board."""
+    from core.casework.discovery import open_case_from_lead
+
+    def act(session: Any) -> Any:
+        names = {key: (p.name_zh, p.name_en) for key, p in cw.programmes(platform().boards, enabled_boards()).items()}
+        case = open_case_from_lead(session, current_user, lead_id, on=today(), programme_names=names)
+        flash(_("Case %(id)s received.", id=case.id), "info")
+        return redirect(url_for("casework.case_page", case_id=case.id))
+
+    return _lead_action(lead_id, act)
+
+
+@bp.route("/discovery/<int:lead_id>/dismiss", methods=["POST"])
+@roles("board_staff")
+def discovery_dismiss(lead_id: int):  # type: ignore[no-untyped-def]
+    """Set a lead aside, with the reason (kept with the lead)."""
+    from core.casework.discovery import dismiss_lead
+
+    def act(session: Any) -> Any:
+        dismiss_lead(session, current_user, lead_id, note=request.form.get("note", ""))
+        flash(_("The lead is set aside; the reason is kept."), "info")
+        return redirect(url_for("casework.discovery", **{k: v for k, v in request.args.items() if k != "page"}))
+
+    return _lead_action(lead_id, act)
+
+
+@bp.route("/api/discovery")
+@roles("admin", "board_staff", "auditor")
+def api_discovery():  # type: ignore[no-untyped-def]
+    """The leads the viewer may see (``?state=open|case_opened|dismissed|all&programme=&region=``), JSON."""
+    from core.casework.discovery import lead_json
+    from core.casework.models import DiscoveryLead
+
+    session, viewer = db(), access.Viewer.current()
+    leads = session.execute(_lead_query(viewer, request.args).order_by(DiscoveryLead.id)).scalars().all()
+    if leads:
+        access.log(session, viewer, "read", "discovery_leads", "api",
+                   "households " + ",".join(sorted({str(lead.household_id) for lead in leads})), request.remote_addr)
+        session.commit()
+    return jsonify(leads=[lead_json(lead) for lead in leads])

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, int] = {
     "core.deadline_warning_working_days": 3,
     "core.grid_report_grace_days": 3,
     "core.grid_report_every": 7,  # 7 = ISO weeks, 30 = calendar months (core.casework.calendar.grid_report_period)
+    "core.discovery_quiet_days": 365,
 }
 OPEN_CASE_STAGES = ("included", "active")
 DEADLINE_LABELS = {

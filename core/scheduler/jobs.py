@@ -10,6 +10,8 @@
   accident insurance (S13 Art. 17) expiring within 30 days.
 - ``core:upload_retention``: uploaded workbooks deleted once their retention period is over
   (PIPL Art. 47; ``core.excel.retention``).
+- ``core:discovery_screening``: the quarterly data comparison (数据比对): households eligible for a
+  benefit they do not receive become leads for active discovery (``core.casework.discovery``).
 
 Every job only looks at enabled boards' data: a disabled board contributes nothing.
 """
@@ -369,6 +371,26 @@ def volunteer_checks(ctx: Any) -> str:
     return f"volunteers checked {len(volunteers)}, expiring {count}"
 
 
+# -- active discovery: the data comparison ----------------------------------------------------
+
+
+def discovery_screening(ctx: Any) -> str:
+    """Compare the register with the rules (数据比对, domain-rules §12: quarterly or half-yearly):
+    every stored household assessed with every enabled programme. The open leads are replaced
+    by what is found; each board's staff get one warning per district with how many households
+    there qualify for one of its benefits and do not receive it (S8 §3(4): apply a programme),
+    pointing to the list, rather than one warning per household."""
+    from core.casework.discovery import QUIET_DAYS_KEY, refresh_leads
+
+    found = refresh_leads(ctx.session, ctx.boards, ctx.today, enabled=ctx.enabled_boards(),
+                          quiet_days=setting(ctx, QUIET_DAYS_KEY))
+    for (board, district), count in sorted(found.leads.items()):
+        ctx.warn("discovery_leads", f"{district}:{ctx.today}", params={"count": count, "on": ctx.today}, board=board,
+                 audience="board_staff", region_code=district, action="apply_programme", level="info",
+                 object_type="discovery", object_id=district)
+    return f"households assessed {found.households}, leads {found.total}, held back as handled {found.quiet}"
+
+
 # Core's jobs; times are Daqing time, before office hours so the inbox is ready at 08:00.
 CORE_JOBS: list[Job] = [
     Job("standards_effective", standards_effective, trigger="cron", trigger_args={"hour": 0, "minute": 30},
@@ -381,6 +403,9 @@ CORE_JOBS: list[Job] = [
         description="Grid workers' periodic reports (zero reports included) that are missing"),
     Job("matching_upkeep", matching_upkeep, trigger="cron", trigger_args={"hour": 7, "minute": 30},
         description="Re-match proposals for needs that lost or lack a volunteer"),
+    Job("discovery_screening", discovery_screening, trigger="cron",
+        trigger_args={"month": "1,4,7,10", "day": 1, "hour": 5, "minute": 0},
+        description="Data comparison: households eligible for a benefit they do not receive (主动发现, quarterly)"),
     Job("upload_retention", upload_retention, trigger="cron", trigger_args={"hour": 3, "minute": 0},
         description="Delete uploaded Excel files whose retention period is over; the import records stay (PIPL Art. 47)"),
 ]

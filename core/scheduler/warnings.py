@@ -50,6 +50,8 @@ MESSAGES: dict[str, Any] = {
     "member_died": _l("%(person)s died on %(on)s: re-check the household within 3 months."),
     "serious_illness": _l("%(person)s is now recorded as seriously ill."),
     "job_lost": _l("%(person)s has lost their job."),
+    "discovery_leads": _l("Data comparison of %(on)s: %(count)s households here qualify for a benefit of your "
+                          "board that they do not receive. Check them and open discovery cases."),
     "volunteer_concern": _l("A volunteer raised a concern about %(person)s: %(description)s"),
     "standard_effective": _l("New value of %(key)s: %(value)s %(unit)s from %(on)s (region %(region)s). "
                              "Re-assess the cases it affects."),

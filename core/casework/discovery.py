@@ -1,0 +1,138 @@
+"""Active discovery (主动发现) from the data comparison: leads, and what staff do with them.
+
+The source reports ask townships and boards to find eligible people themselves rather
+than wait for applications: "加强数据比对和摸底排查, 逐户逐人核实确定兜底保障对象 …
+确保应保尽保" (seeds/004, Erdao district) and first-report responsibility (S1 Art. 17;
+S2 Art. 6 ¶2; S6 Art. 11: townships must proactively find eligible people and help them
+apply). Domain-rules §12 models it as a data-comparison run, quarterly or half-yearly, whose
+findings are handled by applying a programme (S8 §3(4)).
+
+:func:`refresh_leads` runs the comparison (every stored household, every enabled
+programme, :func:`core.assessing.screen_register`) and keeps one lead per household and
+programme whose benefit the household qualifies for and does not receive. Staff of the
+programme's board open a discovery case from a lead (:func:`open_case_from_lead`) or
+dismiss it with a reason (:func:`dismiss_lead`); a handled (household, programme) is not
+raised again for ``core.discovery_quiet_days`` (a dated standard, 365 by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from core.assessing import screen_register
+from core.casework import services as cw
+from core.casework.ledger import Actor
+from core.casework.models import DiscoveryLead
+from core.db import utcnow
+from core.models import Case, Household
+from core.plugins import BoardHost
+
+QUIET_DAYS_KEY = "core.discovery_quiet_days"
+
+
+@dataclass
+class LeadRefresh:
+    """What one data comparison found: leads per (board, district), and how many were held back."""
+
+    on: dt.date
+    households: int = 0
+    leads: Counter[tuple[str, str]] = field(default_factory=Counter)
+    quiet: int = 0  # handled within the quiet period: not raised again
+
+    @property
+    def total(self) -> int:
+        return sum(self.leads.values())
+
+
+def district_of(region_code: str) -> str:
+    """The district or county (6-digit code) a region lies in: where warnings about it go."""
+    return region_code[:6]
+
+
+def refresh_leads(session: Session, boards: BoardHost, on: dt.date, *, enabled: set[str],
+                  quiet_days: int) -> LeadRefresh:
+    """Replace the open leads with what the register shows on ``on`` (one transaction: the
+    caller commits). Leads already handled stay; only programmes of ``enabled`` boards count."""
+    result = LeadRefresh(on)
+    since = dt.datetime.combine(on - dt.timedelta(days=quiet_days), dt.time(), tzinfo=dt.timezone.utc)
+    handled = set(session.execute(
+        select(DiscoveryLead.household_id, DiscoveryLead.programme_key)
+        .where(DiscoveryLead.state != "open", DiscoveryLead.handled_at >= since)).all())
+    session.execute(delete(DiscoveryLead).where(DiscoveryLead.state == "open"))
+    for hit in screen_register(session, boards, on):
+        if hit.board not in enabled:
+            continue
+        if (hit.household_id, hit.programme_key) in handled:
+            result.quiet += 1
+            continue
+        session.add(DiscoveryLead(found_on=on, household_id=hit.household_id, region_code=hit.region_code,
+                                  board=hit.board, programme_key=hit.programme_key, monthly_fen=hit.monthly_fen,
+                                  one_off_fen=hit.one_off_fen, labels=list(hit.labels), state="open", note=""))
+        result.leads[(hit.board, district_of(hit.region_code))] += 1
+    result.households = session.scalar(select(func.count()).select_from(Household)) or 0
+    session.flush()
+    return result
+
+
+def _lead_for(session: Session, actor: Actor, lead_id: int) -> DiscoveryLead:
+    lead = session.get(DiscoveryLead, lead_id)
+    if lead is None:
+        raise cw.TransitionError(f"没有线索 {lead_id}", f"there is no lead {lead_id}")
+    if actor.role != "board_staff" or actor.board != lead.board:
+        raise cw.TransitionError("只有该项目所属板块的工作人员可以处理这条线索",
+                                 "only staff of the programme's board can handle this lead")
+    if lead.state != "open":
+        raise cw.TransitionError("这条线索已处理", "this lead has already been handled")
+    return lead
+
+
+def open_case_from_lead(session: Session, actor: Actor, lead_id: int, *, on: dt.date,
+                        programme_names: dict[str, tuple[str, str]] | None = None) -> Case:
+    """A discovery case (主动发现) for the lead's household, owned by the actor's board as
+    first reporter (首报负责制); every open lead of that household for the board is marked
+    as handled by it. A household that already has an open case gets none (one open case
+    per household): the error names the case, to refer or add a measure there."""
+    lead = _lead_for(session, actor, lead_id)
+    zh, en = (programme_names or {}).get(lead.programme_key, (lead.programme_key, lead.programme_key))
+    case = cw.open_case(
+        session, actor, board=lead.board, channel="discovery", received_on=on, household_id=lead.household_id,
+        summary=f"数据比对发现: 符合{zh}条件但未享受 (data comparison {lead.found_on}: eligible for {en}, not receiving it)")
+    now = utcnow()
+    for other in session.execute(select(DiscoveryLead).where(
+            DiscoveryLead.household_id == lead.household_id, DiscoveryLead.board == lead.board,
+            DiscoveryLead.state == "open")).scalars():
+        other.state, other.case_id, other.handled_by, other.handled_at = "case_opened", case.id, actor.id, now
+    session.flush()
+    return case
+
+
+def dismiss_lead(session: Session, actor: Actor, lead_id: int, *, note: str) -> DiscoveryLead:
+    """Set a lead aside with the reason (e.g. the register is out of date, the family declined)."""
+    lead = _lead_for(session, actor, lead_id)
+    if not note.strip():
+        raise cw.TransitionError("请说明不予处理的理由", "give the reason for dismissing the lead")
+    lead.state, lead.handled_by, lead.handled_at, lead.note = "dismissed", actor.id, utcnow(), note.strip()
+    session.flush()
+    return lead
+
+
+def open_case_ids(session: Session, household_ids: set[int]) -> dict[int, int]:
+    """The open case of each of these households that has one (one open case per household)."""
+    if not household_ids:
+        return {}
+    rows = session.execute(select(Case.household_id, Case.id).where(
+        Case.household_id.in_(sorted(household_ids)), Case.stage.in_(cw.OPEN_STAGES)).order_by(Case.id)).all()
+    return {household_id: case_id for household_id, case_id in reversed(rows)}
+
+
+def lead_json(lead: DiscoveryLead) -> dict[str, Any]:
+    return {"id": lead.id, "found_on": lead.found_on.isoformat(), "household_id": lead.household_id,
+            "region_code": lead.region_code, "board": lead.board, "programme_key": lead.programme_key,
+            "monthly_fen": lead.monthly_fen, "one_off_fen": lead.one_off_fen, "labels": list(lead.labels or []),
+            "state": lead.state, "case_id": lead.case_id, "note": lead.note}

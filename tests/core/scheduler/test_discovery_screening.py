@@ -1,0 +1,133 @@
+"""Active discovery (主动发现): the quarterly data comparison finds households eligible for a
+benefit they do not receive, board staff see their board's leads in their region, open a
+discovery case from one or set it aside with a reason, and a handled lead stays quiet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import scheduler_builders as B
+from sqlalchemy import select
+from test_scheduler_jobs import run
+
+from core import access
+from core.casework.models import DiscoveryLead
+from core.models import Case, LedgerEntry, Person
+
+
+def _leads(session: Any, household_id: int | None = None, state: str | None = "open") -> list[DiscoveryLead]:
+    session.expire_all()
+    query = select(DiscoveryLead).order_by(DiscoveryLead.id)
+    if household_id is not None:
+        query = query.where(DiscoveryLead.household_id == household_id)
+    if state is not None:
+        query = query.where(DiscoveryLead.state == state)
+    return list(session.execute(query).scalars())
+
+
+def _register(session: Any) -> tuple[int, int, int]:
+    # 王秀英, 50, alone in 萨尔图区 (urban), no income, no assets, able to work: not 特困 (S6 Art. 5),
+    # but dibao: 710 × 1 − 0 = 710 yuan a month (Daqing's urban standard, S1 Art. 12 difference method)
+    poor, person = B.household(session, name="王秀英", birth=dt.date(1975, 8, 1))
+    person.labour_capacity = "full"
+    # the same situation, already receiving dibao through an active case: nothing to discover
+    enrolled = B.case(session, programmes=("civil_affairs.dibao",))
+    session.get(Person, enrolled.subject_id).labour_capacity = "full"
+    # 3,000 yuan a month of wages: above every standard
+    _comfortable, _ = B.household(session, name="赵志刚", income_fen=300000, employment="employed")
+    session.commit()
+    return poor.id, enrolled.household_id, _comfortable.id
+
+
+def test_the_data_comparison_finds_who_is_eligible_and_not_receiving(platform, clock, session) -> None:  # type: ignore[no-untyped-def]
+    poor, enrolled, comfortable = _register(session)
+
+    result = run(platform, clock, "core:discovery_screening")
+
+    dibao = [(lead.programme_key, lead.monthly_fen, lead.board, lead.region_code) for lead in _leads(session, poor)
+             if lead.programme_key == "civil_affairs.dibao"]
+    assert dibao == [("civil_affairs.dibao", 71000, "civil_affairs", "230602001001")]
+    assert "civil_affairs.dibao" not in {lead.programme_key for lead in _leads(session, enrolled)}
+    assert _leads(session, comfortable) == []
+    # one warning per board and district, pointing to the list, not one per household
+    warning = [w for w in B.warnings(session, "discovery_leads") if w.board == "civil_affairs"]
+    assert [(w.region_code, w.action, w.object_type, w.audience) for w in warning] == [
+        ("230602", "apply_programme", "discovery", "board_staff")]
+    assert warning[0].params["count"] == len([lead for lead in _leads(session) if lead.board == "civil_affairs"])
+    assert "leads" in result.summary
+
+    # the same quarter again: the open leads are replaced, not doubled, and nobody is warned twice
+    before = sorted((lead.household_id, lead.programme_key) for lead in _leads(session))
+    again = run(platform, clock, "core:discovery_screening")
+    assert again.warnings_created == 0
+    assert sorted((lead.household_id, lead.programme_key) for lead in _leads(session)) == before
+
+
+def test_leads_are_scoped_to_the_board_and_the_region(platform, clock, session) -> None:  # type: ignore[no-untyped-def]
+    poor, _, _ = _register(session)
+    run(platform, clock, "core:discovery_screening")
+
+    def visible(**viewer: Any) -> set[tuple[int, str]]:
+        clause = access.lead_clause(access.Viewer(1, **viewer))
+        return {(lead.household_id, lead.board) for lead in session.execute(
+            select(DiscoveryLead).where(clause)).scalars()}
+
+    assert (poor, "civil_affairs") in visible(role="board_staff", board="civil_affairs", region_code="230602")
+    assert (poor, "civil_affairs") not in visible(role="board_staff", board="trade_union", region_code="230600")
+    assert (poor, "civil_affairs") not in visible(role="board_staff", board="civil_affairs", region_code="230621")
+    assert (poor, "civil_affairs") in visible(role="auditor", region_code="230600")
+    assert visible(role="coordinator", board="youth_league", region_code="230600") == set()
+    assert visible(role="volunteer", region_code="230602") == set()
+
+
+def test_staff_open_a_discovery_case_from_a_lead_and_it_stays_quiet(platform, clock, session, client, login) -> None:  # type: ignore[no-untyped-def]
+    poor, _, _ = _register(session)
+    run(platform, clock, "core:discovery_screening")
+    lead = next(lead for lead in _leads(session, poor) if lead.programme_key == "civil_affairs.dibao")
+
+    login("civil")
+    page = client.get("/discovery").get_data(as_text=True)
+    assert f'data-lead="{lead.id}"' in page and "城乡最低生活保障" in page and "¥710.00" in page
+    assert "按主动发现受理" in page
+    assert session.execute(select(access.AuditEvent).where(access.AuditEvent.object_type == "discovery_leads")).first()
+    api = client.get("/api/discovery?programme=civil_affairs.dibao").get_json()
+    assert [row["household_id"] for row in api["leads"]] == [poor]
+
+    login("union")  # another board's staff may neither see nor act on it
+    assert f'data-lead="{lead.id}"' not in client.get("/discovery").get_data(as_text=True)
+    client.post(f"/discovery/{lead.id}/case")
+    assert _leads(session, poor)[0].state == "open"
+
+    login("civil")
+    response = client.post(f"/discovery/{lead.id}/case")
+    assert response.status_code == 302
+    case = session.execute(select(Case).where(Case.household_id == poor)).scalar_one()
+    assert (case.channel, case.owner_board, case.first_reporter_board) == ("discovery", "civil_affairs", "civil_affairs")
+    assert "数据比对发现: 符合城乡最低生活保障条件但未享受" in case.summary
+    handled = _leads(session, poor, state=None)
+    assert {(row.state, row.case_id) for row in handled if row.board == "civil_affairs"} == {("case_opened", case.id)}
+    assert session.execute(select(LedgerEntry).where(LedgerEntry.case_id == case.id, LedgerEntry.kind == "intake")).first()
+
+    # next quarter: the case is in review, and the handled lead is not raised again
+    clock.advance(days=92)
+    run(platform, clock, "core:discovery_screening")
+    assert [row for row in _leads(session, poor) if row.board == "civil_affairs"] == []
+
+
+def test_a_lead_is_set_aside_only_with_a_reason(platform, clock, session, client, login) -> None:  # type: ignore[no-untyped-def]
+    poor, _, _ = _register(session)
+    run(platform, clock, "core:discovery_screening")
+    lead = next(lead for lead in _leads(session, poor) if lead.programme_key == "civil_affairs.dibao")
+    login("civil")
+
+    client.post(f"/discovery/{lead.id}/dismiss", data={"note": "  "})
+    assert _leads(session, poor, state=None)[0].state == "open"
+    follow = client.get("/discovery").get_data(as_text=True)
+    assert "请说明不予处理的理由" in follow
+
+    client.post(f"/discovery/{lead.id}/dismiss", data={"note": "户籍已迁出, 登记信息过时"})
+    dismissed = session.get(DiscoveryLead, lead.id)
+    session.refresh(dismissed)
+    assert (dismissed.state, dismissed.note) == ("dismissed", "户籍已迁出, 登记信息过时")
+    assert "户籍已迁出" in client.get("/discovery?state=dismissed").get_data(as_text=True)
