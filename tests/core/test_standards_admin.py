@@ -103,13 +103,13 @@ def test_the_standards_pages_give_values_units_regions_and_areas_in_the_reader_s
     login("civil")
     page = client.get("/standards?on=2026-11-22").get_data(as_text=True)
     # shipped: urban dibao 710 yuan/month and rural 6000 yuan/year in Daqing; the 特困 elderly age is national
-    assert '<td>大庆市</td><td>城镇</td>\n        <td class="num">710元/月</td>' in page
+    assert '<td class="nowrap">大庆市</td><td class="nowrap">城镇</td>\n        <td class="num">710元/月</td>' in page
     assert '<td class="num">6,000元/年</td>' in page
-    assert '<td>全国</td><td>城乡</td>\n        <td class="num">60周岁</td>' in page
+    assert '<td class="nowrap">全国</td><td class="nowrap">城乡</td>\n        <td class="num">60周岁</td>' in page
     board_page = client.get("/boards/civil_affairs/").get_data(as_text=True)
     assert '<td class="num">710元/月</td>' in board_page
     client.post("/locale", data={"locale": "en"})
     page = client.get("/standards?on=2026-11-22").get_data(as_text=True)
-    assert '<td>Daqing</td><td>urban</td>\n        <td class="num">710 yuan/month</td>' in page
-    assert '<td>national</td><td>urban and rural</td>\n        <td class="num">60 years of age</td>' in page
+    assert '<td class="nowrap">Daqing</td><td class="nowrap">urban</td>\n        <td class="num">710 yuan/month</td>' in page
+    assert '<td class="nowrap">national</td><td class="nowrap">urban and rural</td>\n        <td class="num">60 years of age</td>' in page
     assert '<td class="num">2.5%</td>' in page  # the CPI figure entered monthly
