@@ -267,7 +267,7 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
     from core.standards import standard_names
 
     names = standard_names(ctx.platform.boards)
-    programmes = _programme_names(ctx, lang)
+    programmes = _programmes(ctx)
     words = _ASSESS_WORDS[lang]
     area = words["area"].get(result.area, result.area)
     click.echo(words["household"].format(id=result.household_id, region=result.region_code, area=area,
@@ -276,7 +276,8 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
         amount = ""
         if finding.benefit is not None and finding.benefit.monthly_fen:
             amount = "  " + words["per_month"].format(amount=engine.format_fen(finding.benefit.monthly_fen))
-        title = programmes.get(finding.programme_key, finding.programme_key)
+        programme = programmes.get(finding.programme_key)
+        title = programme.name(lang) if programme else finding.programme_key
         click.echo(f"\n{title} ({finding.programme_key})  {finding.status_label(lang)}{amount}")
         for line in finding.explain(lang, names):
             click.echo(f"    - {line}")
@@ -291,9 +292,6 @@ _ASSESS_WORDS = {
         "per_month": "{amount}/月",
         "summary": "{on} 共评估 {households:,} 户, 用时 {seconds:.1f} 秒 (每秒 {rate:,.0f} 户, {processes} 个进程)",
         "columns": ("项目", "符合", "未享受", "待补材料", "不符合", "月发放合计", "一次性合计"),
-        "labels": {"bottom_line": "无力脱贫兜底一批", "expenditure_deduction": "支出核减纳入一批",
-                   "priority_improvement": "重点保障改善一批", "gradual_exit": "脱贫渐退扶助一批",
-                   "emergency": "急难型", "expenditure": "支出型"},
         "footnote": "未享受: 符合条件但目前未享受该项待遇的家庭 (主动发现应走访的对象)",
         "written": "逐项结论已写入 {path}",
     },
@@ -303,19 +301,14 @@ _ASSESS_WORDS = {
         "per_month": "{amount}/month",
         "summary": "{households:,} households assessed on {on} in {seconds:.1f} s ({rate:,.0f}/s, {processes} process(es))",
         "columns": ("programme", "eligible", "not receiving", "needs info", "not", "monthly total", "one-off total"),
-        "labels": {"bottom_line": "bottom-line support", "expenditure_deduction": "admitted after expenditure deductions",
-                   "priority_improvement": "improved support for priority people", "gradual_exit": "gradual-exit help",
-                   "emergency": "emergency", "expenditure": "expenditure"},
         "footnote": "not receiving: eligible for a benefit the household does not receive now (to visit: 主动发现)",
         "written": "findings written to {path}",
     },
 }
 
 
-def _programme_names(ctx: Context, lang: str) -> dict[str, str]:
-    english = lang == "en"
-    return {p.key: (p.name_en if english else p.name_zh)
-            for p in ctx.platform.boards.collect("register_programmes", set(ctx.platform.boards.installed))}
+def _programmes(ctx: Context) -> dict[str, Any]:
+    return {p.key: p for p in ctx.platform.boards.collect("register_programmes", set(ctx.platform.boards.installed))}
 
 
 def _columns(text: str) -> int:
@@ -350,16 +343,17 @@ def _assess_every_household(ctx: Context, day: Any, region: str | None, out_path
         }, ensure_ascii=False, indent=2))
         return
     words = _ASSESS_WORDS[lang]
-    programmes = _programme_names(ctx, lang)
+    programmes = _programmes(ctx)
     click.echo(words["summary"].format(households=result.households, on=day.isoformat(), seconds=seconds,
                                        rate=result.households / max(seconds, 1e-9), processes=result.processes))
     rows = []
     for key, tally in sorted(result.programmes.items()):
         not_receiving = f"{tally.not_receiving:,}" if tally.pays else "-"
-        rows.append((f"{programmes.get(key, key)} ({key})", f"{tally.eligible:,}", not_receiving,
+        programme = programmes.get(key)
+        rows.append((f"{programme.name(lang) if programme else key} ({key})", f"{tally.eligible:,}", not_receiving,
                      f"{tally.needs_information:,}", f"{tally.not_eligible:,}", format_fen(tally.monthly_fen),
                      format_fen(tally.one_off_fen)))
-        rows.extend(("  " + words["labels"].get(label, label) + f" ({label})", f"{count:,}")
+        rows.extend(("  " + (programme.label_name(label, lang) if programme else label) + f" ({label})", f"{count:,}")
                     for label, count in sorted(tally.labels.items()))
     widths = [max(_columns(row[i]) for row in [words["columns"], *rows] if i < len(row)) for i in range(7)]
     for row in [words["columns"], *rows]:

@@ -59,6 +59,8 @@ class Programme:
     rule_summary_en: str = ""
     # S6 Art. 25: ending this programme needs a 7-day public notice first (特困)
     termination_notice_required: bool = False
+    # the labels its findings may carry, named: (code, zh, en), e.g. the four batches (四个一批)
+    label_names: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.key.startswith(self.board + "."):
@@ -68,6 +70,13 @@ class Programme:
 
     def name(self, locale: str = "zh") -> str:
         return self.name_en if locale.startswith("en") else self.name_zh
+
+    def label_name(self, code: str, locale: str = "zh") -> str:
+        """A label of this programme's findings in words (the code itself if it has no name)."""
+        for known, zh, en in self.label_names:
+            if known == code:
+                return en if locale.startswith("en") else zh
+        return code
 
     def target_group(self, locale: str = "zh") -> str:
         return self.target_group_en if locale.startswith("en") else self.target_group_zh

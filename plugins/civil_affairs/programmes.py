@@ -1542,6 +1542,7 @@ PROGRAMMES: list[Programme] = [
         temporary_eligibility, temporary_benefit, "material",
         (DOC_APPLICATION, DOC_HUKOU_ID, DOC_EVENT_PROOF, DOC_SPENDING_RECEIPTS, DOC_DECLARATION),
         (TOWNSHIP_TEMP, COUNTY_TEMP, COORDINATION), 3, False,
+        label_names=(("emergency", "急难型", "emergency"), ("expenditure", "支出型", "expenditure")),
     ),
     Programme(
         RIGID, BOARD, "刚性支出困难家庭认定", "rigid-expenditure hardship household",
@@ -1580,5 +1581,6 @@ PROGRAMMES: list[Programme] = [
     Programme(
         FOUR_BATCHES, BOARD, "四个一批分类", "four-batches classification", "全部家庭", "every household",
         four_batches_eligibility, None, "material", (), (), 6, True,
+        label_names=tuple((code, zh, en) for code, (zh, en) in _BATCH_TEXT.items()),
     ),
 ]
