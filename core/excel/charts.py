@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 PALETTE = ("#2f6f9f", "#e07b39", "#5aa469", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974",
@@ -29,7 +30,7 @@ def stacked_bars(points: Iterable[tuple[str, str, float]], *, title: str, unit: 
         if name not in series:
             series.append(name)
     if not categories:
-        return Markup('<p class="note">{}</p>').format("暂无数据 (no data yet)")
+        return Markup('<p class="note">{}</p>').format(_("No data yet."))
     largest = max(sum(v.values()) for v in categories.values()) or 1.0
     plot_w = WIDTH - LABEL_W - 70
     legend_rows = (len(series) + 2) // 3

@@ -14,22 +14,27 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.excel.safety import safe_csv_value
 from core.models import Assignment, CarePlan, Case, Household, Need, Person, PlanMeasure, Region
 
-CATEGORY_LABELS = {"left_behind_child": "留守儿童", "elderly_alone": "独居老人", "bereaved_family": "失独家庭",
-                   "other": "其他"}
+# Every label is a message (English msgid, Chinese in the catalog): the figures, their CSV
+# and the charts come out in the reader's language.
+CATEGORY_LABELS = {"left_behind_child": _l("Left-behind children"), "elderly_alone": _l("Elderly living alone"),
+                   "bereaved_family": _l("Bereaved-parent families"), "other": _l("Other")}
 UNMATCHED_LABELS = {
-    "awaiting_approval": "待审批",
-    "no_assignment": "尚未匹配志愿者",
-    "declined": "志愿者已婉拒, 待重新匹配",
-    "no_feasible_volunteer": "没有符合条件的志愿者",
-    "capacity_taken": "合适的志愿者已满额",
-    "team_incomplete": "团队人数不足",
+    "awaiting_approval": _l("Awaiting approval"),
+    "no_assignment": _l("No volunteer matched yet"),
+    "declined": _l("The volunteer declined: to be re-matched"),
+    "no_feasible_volunteer": _l("No volunteer meets the requirements"),
+    "capacity_taken": _l("Suitable volunteers are fully booked"),
+    "team_incomplete": _l("Not enough volunteers for the team"),
 }
+OVERDUE_BUCKETS = (("1-7", _l("1–7 days")), ("8-30", _l("8–30 days")), ("30+", _l("over 30 days")))
 
 
 class Reader(Protocol):
@@ -61,18 +66,21 @@ def scope_of(reader: Reader) -> str | None:
     return reader.board if reader.role in ("board_staff", "coordinator") else None
 
 
-def cases_by_stage(session: Session, reader: Reader, board_names: dict[str, str]) -> Table:
+def cases_by_stage(session: Session, reader: Reader, board_names: dict[str, str],
+                   stage_names: dict[str, str] | None = None) -> Table:
     query = select(Case.owner_board, Case.stage, func.count()).group_by(Case.owner_board, Case.stage)
     if (board := scope_of(reader)) is not None:
         query = query.where(Case.owner_board == board)
-    table = Table("cases", "各板块案件所处阶段", ["板块", "阶段", "案件数"])
+    table = Table("cases", _("Cases by board and stage"), [_("Board"), _("Stage"), _("Number of cases")])
+    stages = stage_names or {}
     for owner, stage, count in sorted(session.execute(query).all()):
-        table.rows.append([board_names.get(owner, owner), stage, count])
+        table.rows.append([board_names.get(owner, owner), stages.get(stage, stage), count])
     return table
 
 
-def _district_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Region.code, Region.name).where(Region.level.in_(("district", "county")))).all())
+def _district_names(session: Session, english: bool = False) -> dict[str, str]:
+    return {code: (en if english and en else zh) for code, zh, en in session.execute(
+        select(Region.code, Region.name, Region.name_en).where(Region.level.in_(("district", "county"))))}
 
 
 def _latest_unassigned(session: Session) -> dict[int, str]:
@@ -92,7 +100,7 @@ def _latest_unassigned(session: Session) -> dict[int, str]:
     return reasons
 
 
-def coverage(session: Session, reader: Reader) -> Table:
+def coverage(session: Session, reader: Reader, english: bool = False) -> Table:
     """Care needs by district/county and category: matched, and unmatched with the reason."""
     query = (select(Need.id, Need.category, Need.status, Household.region_code)
              .join(Person, Person.id == Need.person_id).outerjoin(Household, Household.id == Person.household_id)
@@ -107,7 +115,7 @@ def coverage(session: Session, reader: Reader) -> Table:
                                               .where(Assignment.need_id.in_(ids[start:start + 500]))):
             states[need_id].add(state)
     matcher = _latest_unassigned(session)
-    districts = _district_names(session)
+    districts = _district_names(session, english)
     counts: Counter[tuple[str, str, str]] = Counter()
     for need_id, category, status, region in needs:
         assigned = states.get(need_id, set())
@@ -121,13 +129,14 @@ def coverage(session: Session, reader: Reader) -> Table:
             outcome = "declined"
         else:
             outcome = "no_assignment"
-        district = districts.get((region or "")[:6], (region or "")[:6] or "未知")
-        counts[(district, CATEGORY_LABELS.get(category, category), outcome)] += 1
-    table = Table("coverage", "关爱需求覆盖情况(按区县和类别)", ["区县", "类别", "结果", "原因", "需求数"])
+        district = districts.get((region or "")[:6], (region or "")[:6] or _("unknown"))
+        counts[(district, str(CATEGORY_LABELS.get(category, category)), outcome)] += 1
+    table = Table("coverage", _("Care needs covered, by district or county and category"),
+                  [_("District or county"), _("Category"), _("Outcome"), _("Reason"), _("Needs")])
     for (district, category, outcome), count in sorted(counts.items()):
         matched = outcome == "matched"
-        table.rows.append([district, category, "已匹配" if matched else "未匹配",
-                           "" if matched else UNMATCHED_LABELS.get(outcome, outcome), count])
+        table.rows.append([district, category, _("Matched") if matched else _("Not matched"),
+                           "" if matched else str(UNMATCHED_LABELS.get(outcome, outcome)), count])
     return table
 
 
@@ -147,18 +156,19 @@ def visits_overdue(session: Session, reader: Reader, today: dt.date, board_names
         since = last_visit or started or created.date()
         late = (today - since).days - (every or 30)
         if late > 0:
-            bucket = "1-7天" if late <= 7 else "8-30天" if late <= 30 else "30天以上"
+            bucket = 0 if late <= 7 else 1 if late <= 30 else 2
             buckets[(board_names.get(owner, owner), bucket)] += 1
-    table = Table("overdue", "逾期未走访", ["板块", "逾期", "结对数"])
-    order = {"1-7天": 0, "8-30天": 1, "30天以上": 2}
-    for (owner, bucket), count in sorted(buckets.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
-        table.rows.append([owner, bucket, count])
+    table = Table("overdue", _("Visits overdue"), [_("Board"), _("Overdue by"), _("Pairs")])
+    for (owner, bucket), count in sorted(buckets.items()):
+        table.rows.append([owner, str(OVERDUE_BUCKETS[bucket][1]), count])
     return table
 
 
-def warnings_open(session: Session, reader: Reader, board_names: dict[str, str]) -> Table:
+def warnings_open(session: Session, reader: Reader, board_names: dict[str, str],
+                  kind_names: dict[str, str] | None = None) -> Table:
     """Open early warnings (scheduler) and open volunteer concerns, by board and kind."""
-    table = Table("warnings", "未处理的预警", ["板块", "类别", "数量"])
+    kinds = kind_names or {}
+    table = Table("warnings", _("Warnings not yet resolved"), [_("Board"), _("Kind"), _("Count")])
     counts: Counter[tuple[str, str]] = Counter()
     board = scope_of(reader)
     try:
@@ -169,9 +179,9 @@ def warnings_open(session: Session, reader: Reader, board_names: dict[str, str])
         if board is not None:
             query = query.where(EarlyWarning.board == board)
         for owner, kind, count in session.execute(query):
-            counts[(board_names.get(owner or "", owner or "全部"), kind)] += count
+            counts[(board_names.get(owner or "", owner or _("every board")), kinds.get(kind, kind))] += count
     except ImportError:
-        table.note = "预警模块未安装"
+        table.note = _("The warnings module is not installed.")
     from core.volunteering.models import Concern
 
     query = select(Concern.board, Concern.kind, func.count()).where(Concern.status == "open").group_by(
@@ -179,7 +189,7 @@ def warnings_open(session: Session, reader: Reader, board_names: dict[str, str])
     if board is not None:
         query = query.where(Concern.board == board)
     for owner, kind, count in session.execute(query):
-        counts[(board_names.get(owner, owner), f"志愿者反映: {kind}")] += count
+        counts[(board_names.get(owner, owner), _("Volunteer's concern: %(kind)s", kind=kinds.get(f"concern:{kind}", kind)))] += count
     table.rows = [[owner, kind, count] for (owner, kind), count in sorted(counts.items())]
     return table
 
@@ -206,21 +216,25 @@ def money_by_month(session: Session, reader: Reader, today: dt.date, months: int
             if (start is None or start <= month) and (end is None or end >= month) and \
                     (status == "active" or (end is not None and end >= month)):
                 totals[(key or "", month)] += int(fen or 0)
-    table = Table("money", "各项目每月发放金额(元)", ["项目", "月份", "金额(元)"])
+    table = Table("money", _("Monthly amounts by programme (yuan)"), [_("Programme"), _("Month"), _("Amount (yuan)")])
     for (key, month), fen in sorted(totals.items()):
         table.rows.append([names.get(key, key), month.strftime("%Y-%m"), f"{fen / 100:.2f}"])
     return table
 
 
 def dashboard(session: Session, reader: Reader, *, today: dt.date | None = None,
-              board_names: dict[str, str] | None = None, programme_names: dict[str, str] | None = None) -> dict[str, Table]:
+              board_names: dict[str, str] | None = None, programme_names: dict[str, str] | None = None,
+              stage_names: dict[str, str] | None = None, kind_names: dict[str, str] | None = None,
+              english: bool = False) -> dict[str, Table]:
+    """Every chart's table; ``*_names`` name the stored codes for the reader (the caller's
+    locale), ``kind_names`` both warning kinds and ``concern:<kind>``."""
     today = today or dt.date.today()
     names = board_names or {}
     return {
-        "cases": cases_by_stage(session, reader, names),
-        "coverage": coverage(session, reader),
+        "cases": cases_by_stage(session, reader, names, stage_names),
+        "coverage": coverage(session, reader, english),
         "overdue": visits_overdue(session, reader, today, names),
-        "warnings": warnings_open(session, reader, names),
+        "warnings": warnings_open(session, reader, names, kind_names),
         "money": money_by_month(session, reader, today, programme_names=programme_names),
     }
 

@@ -19,7 +19,7 @@ from core.excel.kinds import KINDS
 from core.excel.models import ImportBatch, ImportFile
 from core.excel.safety import Limits
 from core.excel.templates import build_annotated, build_template
-from core.web import db, platform, roles
+from core.web import db, locale_code, platform, roles
 
 bp = Blueprint("excel", __name__)
 
@@ -242,7 +242,16 @@ def _programme_names() -> dict[str, str]:
 def _tables() -> dict[str, Any]:
     from core.excel.reports import dashboard
 
-    return dashboard(db(), current_user, board_names=_board_names(), programme_names=_programme_names())
+    from core.casework import services as cw
+    from core.casework.views import stage_name
+    from core.scheduler.warnings import KIND_LABELS
+    from core.volunteering.views import CONCERN_LABELS
+
+    kinds = {kind: str(label) for kind, label in KIND_LABELS.items()}
+    kinds.update((f"concern:{kind}", str(label)) for kind, label in CONCERN_LABELS.items())
+    stages = {stage: stage_name(stage) for stage in cw.OPEN_STAGES + (cw.REJECTED, cw.REMOVED)}
+    return dashboard(db(), current_user, board_names=_board_names(), programme_names=_programme_names(),
+                     stage_names=stages, kind_names=kinds, english=locale_code().startswith("en"))
 
 
 @bp.route("/dashboard", endpoint="dashboard")  # the navigation links to excel.dashboard
@@ -257,7 +266,7 @@ def dashboard_page():  # type: ignore[no-untyped-def]
         "coverage": stacked_bars(points(tables["coverage"].rows, 0, (2, 3), 4), title=tables["coverage"].title),
         "overdue": stacked_bars(points(tables["overdue"].rows, 0, 1, 2), title=tables["overdue"].title),
         "warnings": stacked_bars(points(tables["warnings"].rows, 0, 1, 2), title=tables["warnings"].title),
-        "money": stacked_bars(points(tables["money"].rows, 1, 0, 2), title=tables["money"].title, unit="元"),
+        "money": stacked_bars(points(tables["money"].rows, 1, 0, 2), title=tables["money"].title, unit=_("yuan")),
     }
     return render_template("excel/dashboard.html", tables=tables, charts=charts)
 

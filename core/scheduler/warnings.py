@@ -65,6 +65,36 @@ MESSAGES: dict[str, Any] = {
     "insurance_expiring": _l("Volunteer %(volunteer)s: the accident insurance ends on %(ends)s."),
 }
 
+# A short name per kind, for counts and filters (the dashboard).
+KIND_LABELS: dict[str, Any] = {
+    "re_evaluation_flagged": _l("Re-assessment: no longer qualifies"),
+    "re_evaluation_failed": _l("Re-assessment could not run"),
+    "deadline_soon": _l("Time limit ending soon"),
+    "deadline_missed": _l("Time limit missed"),
+    "grace_period_expiring": _l("Grace period ending"),
+    "identification_expiring": _l("Enrolment ending"),
+    "disability_certificate_expiring": _l("Disability certificate expiring"),
+    "visit_overdue": _l("Visit overdue"),
+    "visit_long_overdue": _l("Visit long overdue"),
+    "event_visit": _l("Visit after an event"),
+    "zero_report_missing": _l("Grid report missing"),
+    "income_drop": _l("Income drop"),
+    "expenditure_rise": _l("Expenditure rise"),
+    "member_died": _l("Member died"),
+    "serious_illness": _l("Serious illness"),
+    "job_lost": _l("Job lost"),
+    "discovery_leads": _l("Data comparison leads"),
+    "volunteer_concern": _l("Volunteer's concern"),
+    "standard_effective": _l("New standard in force"),
+    "price_subsidy_triggered": _l("Price-linked subsidy triggered"),
+    "price_subsidy_case": _l("Price-linked subsidy for a case"),
+    "rematch_proposal": _l("Re-match proposal ready"),
+    "rematch_needed": _l("Re-match needed"),
+    "background_check_expiring": _l("Criminal-record check expiring"),
+    "certification_expiring": _l("Certificate expiring"),
+    "insurance_expiring": _l("Insurance ending"),
+}
+
 ACTION_LABELS: dict[str, Any] = {
     "apply_programme": _l("Apply a programme"),
     "refer": _l("Refer to another board or department"),

@@ -32,6 +32,23 @@ def test_dashboard_shows_every_chart_with_its_numbers(excel_app: Any, client: An
     overdue = client.get("/dashboard/data/overdue.csv").data.decode("utf-8-sig")
     assert "30天以上" in overdue  # the last visit was in March 2026
     assert client.get("/dashboard/data/nope.csv").status_code == 404
+    assert "<td>active</td>" not in html  # stages and warning kinds are named, not shown as codes
+
+
+def test_the_dashboard_speaks_english_when_asked(excel_app: Any, client: Any, login: Any,
+                                                 ledger_data: dict[str, Any], session: Any) -> None:  # noqa: F811
+    head = session.get(Person, ledger_data["head"])
+    session.add(Need(person_id=head.id, board="womens_federation", need_type="home_visit", category="bereaved_family",
+                     status="approved"))
+    session.commit()
+    login("root")
+    client.post("/locale", data={"locale": "en"})
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Care needs covered, by district or county and category" in html and "Sartu District" in html
+    assert "Bereaved-parent families" in html and "No volunteer matched yet" in html
+    assert "已匹配" not in html and "失独家庭" not in html and "暂无数据" not in html
+    coverage = client.get("/dashboard/data/coverage.csv").data.decode("utf-8-sig")
+    assert coverage.startswith("District or county,Category,Outcome,Reason,Needs")
 
 
 def test_board_staff_see_their_board_only(excel_app: Any, client: Any, login: Any,
