@@ -87,6 +87,9 @@ def test_staff_open_a_discovery_case_from_a_lead_and_it_stays_quiet(platform, cl
     lead = next(lead for lead in _leads(session, poor) if lead.programme_key == "civil_affairs.dibao")
 
     login("civil")
+    civil_leads = len([row for row in _leads(session) if row.board == "civil_affairs"])
+    home = client.get("/").get_data(as_text=True)  # the home page's work queues count them
+    assert f'<strong>{civil_leads}</strong> <a href="/discovery">待核实的主动发现线索</a>' in home
     page = client.get("/discovery").get_data(as_text=True)
     assert f'data-lead="{lead.id}"' in page and "城乡最低生活保障" in page and "¥710.00" in page
     assert "按主动发现受理" in page
