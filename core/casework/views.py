@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -29,6 +30,7 @@ from core.casework.models import (
     JointReviewMeeting,
     TimeLimit,
 )
+from core.households import RELATION_LABELS
 from core.idnumber import mask_id_number
 from core.models import Assignment, AuditEvent, Case, CARE_CATEGORIES, Household, Region, User
 from core.web import db, enabled_boards, locale_code, platform, roles
@@ -99,6 +101,29 @@ def stage_name(stage: str) -> str:
     return names.get(stage, stage)
 
 
+DEADLINE_NAMES = {
+    "investigation_start": _l("Investigation starts"),  # S2 Art. 15: within 3 working days of acceptance
+    "review": _l("Review completed"),
+    "written_notice": _l("Written notice of the reasons"),
+    "public_notice": _l("Public notice ends"),
+    "termination_notice": _l("Termination notice ends"),
+    "reinvestigation": _l("Re-investigation after an objection"),
+    "county_review": _l("County review"),
+    "re_evaluation": _l("Next re-assessment"),
+    "referral": _l("Answer to a referral"),
+}
+SEX_NAMES = {"M": _l("Male"), "F": _l("Female")}
+
+
+def deadline_name(key: str) -> str:
+    """A case time limit in words: ``referral:7`` is the answer to referral 7."""
+    base, _sep, number = key.partition(":")
+    name = DEADLINE_NAMES.get(base)
+    if name is None:
+        return key
+    return f"{name} #{number}" if number else str(name)
+
+
 def step_name(step: str) -> str:
     return {
         "pre_check": _("Information pre-check"),
@@ -131,7 +156,8 @@ def ledger_text(summary: str) -> str:
 @bp.app_context_processor
 def _casework_helpers() -> dict[str, Any]:
     return {"board_name": board_name, "stage_name": stage_name, "step_name": step_name,
-            "mask_id": mask_id_number, "ledger_text": ledger_text}
+            "mask_id": mask_id_number, "ledger_text": ledger_text, "deadline_name": deadline_name,
+            "sex_names": SEX_NAMES, "relation_names": RELATION_LABELS}
 
 
 def _may_read(case: Case) -> bool:

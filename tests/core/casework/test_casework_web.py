@@ -50,6 +50,8 @@ def test_board_staff_walk_a_case_through_the_pages(app, client, login, session) 
     case_id = _case_id(response)
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "王桂兰" in page and 'data-deadline="investigation_start"' in page
+    # the members and time limits in words, not their stored codes
+    assert "<td>启动调查</td>" in page and "<td>户主</td>" in page and "(investigation_start)" not in page
 
     _walk_review(client, case_id)
     assert session.get(Case, case_id).stage == "awaiting_joint_review"
