@@ -122,6 +122,43 @@ def _board_names() -> dict[str, str]:
     return {k: b.info.name(locale_code()) for k, b in host.installed.items()}
 
 
+# The matcher's hard rules (core.matching.edges.RULE_NAMES) as a coordinator reads them in advice.
+RELAX_LABELS = {
+    "skills": _l("the skills requirement"),
+    "background_check": _l("the criminal-record check"),
+    "max_km": _l("the distance cap"),
+    "slots": _l("the common time slots"),
+    "gender": _l("the gender requirement"),
+    "language": _l("the language requirement"),
+    "excluded": _l("the exclusions"),
+}
+PAIR_REASON_LABELS = {
+    "continuity": _l("keeps the current volunteer"),
+    "gender_pref": _l("preferred gender"),
+    "background_check": _l("criminal-record check valid"),
+}
+LANGUAGE_LABELS = {"zh": _l("Chinese"), "mn": _l("Mongolian")}
+
+
+def _pair_reason_words() -> Any:
+    """A function naming an assignment's reason codes (``continuity``, ``language:zh,mn``, a
+    skill key) in the reader's language; skills by the names the boards registered."""
+    from core.web import locale_code
+
+    english = locale_code().startswith("en")
+    skills = {key: (skill.name_en if english else skill.name_zh)
+              for key, skill in services.vocabulary(platform().boards, enabled_boards())["skills"].items() if skill}
+
+    def words(code: str) -> str:
+        if code.startswith("language:"):
+            spoken = ", ".join(str(LANGUAGE_LABELS.get(c, c)) for c in code.split(":", 1)[1].split(","))
+            return _("speaks %(languages)s", languages=spoken)
+        label = PAIR_REASON_LABELS.get(code)
+        return str(label) if label is not None else skills.get(code, code)
+
+    return words
+
+
 def _need_type_names() -> dict[str, str]:
     from core.web import locale_code
 
@@ -183,7 +220,8 @@ def show(run_id: int):  # type: ignore[no-untyped-def]
     return render_template("matchruns/show.html", run=run, s=summary, explanation=explanation,
                            board_names=_board_names(), category_labels=CATEGORY_LABELS,
                            status_labels=STATUS_LABELS, reason_labels=REASON_LABELS, note_labels=NOTE_LABELS,
-                           plan_status_labels=PLAN_STATUS_LABELS, risk_labels=RISK_LABELS)
+                           plan_status_labels=PLAN_STATUS_LABELS, risk_labels=RISK_LABELS,
+                           relax_labels=RELAX_LABELS, reason_words=_pair_reason_words())
 
 
 @bp.route("/match-runs/<int:run_id>/adjust", methods=["POST"])

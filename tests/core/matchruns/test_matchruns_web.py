@@ -47,6 +47,8 @@ def test_a_coordinator_runs_reviews_explains_and_publishes(client, login, sync, 
     assert 'class="list coverage"' in text and 'class="list diff"' in text and 'class="list unassigned"' in text
     child, adult = data["needs"][1], data["needs"][0]
     assert f"n{child.id}" in text  # the child has no checked volunteer: unassigned with a reason
+    # advice and reasons in words: the rule to relax, and why the adult's volunteer was chosen
+    assert "<li>放宽无犯罪记录核查要求可得 1 名候选志愿者</li>" in text
     # why not: the far volunteer breaks the distance cap
     why = client.get(f"/match-runs/{run_id}?recipient=n{adult.id}&volunteer=v{data['vols'][1].id}")
     assert 'data-verdict="forbidden"' in why.get_data(as_text=True)
@@ -166,3 +168,13 @@ def test_settings_preview_then_save(client, login, sync, data, session, make) ->
     bad = client.post("/match-runs/settings/youth_league",
                       data={**form, "version": "1", "km": "-1", "action": "save"}, follow_redirects=True)
     assert 'class="flash error"' in bad.get_data(as_text=True)
+
+
+def test_the_draft_gives_each_assignment_s_reasons_in_words(client, login, sync, session, make) -> None:  # type: ignore[no-untyped-def]
+    need = make.need(required_skills=["companionship"], languages=["zh", "mn"])
+    make.volunteer(skills=["companionship"], languages=["mn", "zh"])
+    session.commit()
+    login("youth")
+    created = client.post("/match-runs", data={"scope": SARTU, "boards": ["youth_league"], "time_limit_s": "5"})
+    text = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert f"n{need.id}" in text and "<td>会说蒙古语, 汉语 · 陪伴</td>" in text and "language:" not in text
