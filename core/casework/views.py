@@ -1029,7 +1029,7 @@ def discovery():  # type: ignore[no-untyped-def]
         can_act=current_user.role == "board_staff")
 
 
-def _lead_action(lead_id: int, act: Callable[[Any], Any]) -> Any:
+def _lead_action(act: Callable[[Any], Any]) -> Any:
     session = db()
     try:
         result = act(session)
@@ -1054,7 +1054,7 @@ def discovery_open_case(lead_id: int):  # type: ignore[no-untyped-def]
         flash(_("Case %(id)s received.", id=case.id), "info")
         return redirect(url_for("casework.case_page", case_id=case.id))
 
-    return _lead_action(lead_id, act)
+    return _lead_action(act)
 
 
 @bp.route("/discovery/<int:lead_id>/dismiss", methods=["POST"])
@@ -1068,7 +1068,7 @@ def discovery_dismiss(lead_id: int):  # type: ignore[no-untyped-def]
         flash(_("The lead is set aside; the reason is kept."), "info")
         return redirect(url_for("casework.discovery", **{k: v for k, v in request.args.items() if k != "page"}))
 
-    return _lead_action(lead_id, act)
+    return _lead_action(act)
 
 
 @bp.route("/api/discovery")

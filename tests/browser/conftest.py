@@ -8,12 +8,15 @@ missing the browser tests skip with that reason.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from typing import Any, Iterator
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("CAREMATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium's own background traffic is refused on a closed network; keep it quiet.
@@ -82,3 +85,18 @@ def phone_page(browser: Any) -> Iterator[Any]:
     yield from _page_refusing_csp_violations(
         browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                             locale="zh-CN"))
+
+
+def _log_in(page: Any, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+@pytest.fixture
+def log_in() -> Any:
+    """``log_in(page, live_server, "civil")``: a fresh login as one of the test users."""
+    return _log_in

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
-
-def test_disabling_a_board_removes_its_menu_item_and_pages_until_reenabled(page, live_server) -> None:  # type: ignore[no-untyped-def]
-    _log_in(page, live_server, "root")
+def test_disabling_a_board_removes_its_menu_item_and_pages_until_reenabled(page, log_in, live_server) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, live_server, "root")
     nav = page.locator("nav.main-nav")
     assert nav.get_by_text("共青团志愿服务板块").count() == 1
 
@@ -43,8 +34,8 @@ def test_disabling_a_board_removes_its_menu_item_and_pages_until_reenabled(page,
     assert response is not None and response.status == 200
 
 
-def test_the_language_switch_turns_the_page_english(page, live_server) -> None:  # type: ignore[no-untyped-def]
-    _log_in(page, live_server, "root")
+def test_the_language_switch_turns_the_page_english(page, log_in, live_server) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, live_server, "root")
     page.get_by_role("button", name="English").click()
     assert page.locator("nav.main-nav").get_by_text("Boards", exact=True).count() == 1
     page.get_by_role("button", name="中文").click()

@@ -9,26 +9,17 @@ import re
 import pytest
 
 from core.idnumber import make_id_number
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
-
-def test_from_a_grid_report_to_a_plan_with_every_step_in_the_ledger(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_from_a_grid_report_to_a_plan_with_every_step_in_the_ledger(page, log_in, live_server) -> None:  # type: ignore[no-untyped-def]
     base = live_server
     number = make_id_number("230602", dt.date(1962, 8, 8), 317)
 
     # 1. the grid worker reports a household found in hardship (主动发现)
-    _log_in(page, base, "grid")
+    log_in(page, base, "grid")
     page.goto(f"{base}/grid/report-person")
     page.select_option("select[name=board]", "civil_affairs")
     page.select_option("select[name=region_code]", "230602")
@@ -41,7 +32,7 @@ def test_from_a_grid_report_to_a_plan_with_every_step_in_the_ledger(page, live_s
     assert page.locator("#reported").get_by_text("周玉梅").count() == 1
 
     # 2. civil-affairs staff find it in the board's queue and run the four review steps
-    _log_in(page, base, "civil")
+    log_in(page, base, "civil")
     page.goto(f"{base}/cases/")
     page.locator("table[data-queue=new] a").first.click()
     page.wait_for_url(re.compile(r".*/cases/\d+$"))
@@ -86,7 +77,7 @@ def test_from_a_grid_report_to_a_plan_with_every_step_in_the_ledger(page, live_s
     assert page.locator("h1 .stage").get_attribute("data-stage") == "awaiting_joint_review"
 
     # 3. the joint review includes it and names civil affairs responsible
-    _log_in(page, base, "reviewer")
+    log_in(page, base, "reviewer")
     page.goto(f"{base}/joint-review/")
     page.fill("input[name=member_name_0]", "王主任")
     page.select_option("select[name=member_board_0]", "civil_affairs")
@@ -98,7 +89,7 @@ def test_from_a_grid_report_to_a_plan_with_every_step_in_the_ledger(page, live_s
     assert page.get_by_text("符合低保条件, 同意纳入").count() == 1
 
     # 4. civil affairs makes the plan: enrolment with the computed amount
-    _log_in(page, base, "civil")
+    log_in(page, base, "civil")
     page.goto(case_url)
     page.select_option("form[action$='/measures/material'] select[name=programme_key]", "civil_affairs.dibao")
     page.click("form[action$='/measures/material'] button")

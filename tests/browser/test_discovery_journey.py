@@ -10,21 +10,12 @@ import pytest
 
 from core.idnumber import make_id_number
 from core.models import Household, Person
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
-
-def test_from_the_data_comparison_to_a_discovery_case(page, live_server, session) -> None:  # type: ignore[no-untyped-def]
+def test_from_the_data_comparison_to_a_discovery_case(page, log_in, live_server, session) -> None:  # type: ignore[no-untyped-def]
     # alone in 萨尔图区, 51, able to work, no income and no assets: dibao 710 yuan a month
     home = Household(region_code="230602", area_type="urban", address="萨尔图区中央大街7号")
     session.add(home)
@@ -33,12 +24,12 @@ def test_from_the_data_comparison_to_a_discovery_case(page, live_server, session
                        id_number=make_id_number("230602", dt.date(1975, 2, 2), 421), labour_capacity="full"))
     session.commit()
 
-    _log_in(page, live_server, "root")
+    log_in(page, live_server, "root")
     page.goto(f"{live_server}/admin/jobs")
     page.locator("tr", has_text="core:discovery_screening").get_by_role("button", name="立即执行").click()
     assert "leads" in page.locator("tr", has_text="core:discovery_screening").inner_text()
 
-    _log_in(page, live_server, "civil")
+    log_in(page, live_server, "civil")
     page.locator("nav.main-nav").get_by_text("主动发现").click()
     page.wait_for_url(re.compile(r".*/discovery$"))
     page.select_option("select[name=programme]", "civil_affairs.dibao")  # the select submits itself

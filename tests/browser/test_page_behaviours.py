@@ -9,19 +9,18 @@ import re
 import pytest
 
 from core.matchruns import services
-from tests.browser.test_boards_journey import _log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_running_match_run_page_reloads_itself(page, live_server, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_running_match_run_page_reloads_itself(page, log_in, live_server, app) -> None:  # type: ignore[no-untyped-def]
     platform = app.extensions["carematch"]
     with platform.session() as session:
         run = services.create_run(session, platform.boards, platform.boards.enabled(session), services.SYSTEM,
                                   region="230602", boards=["youth_league"], time_limit_s=5)
         session.commit()
         run_id = run.id
-    _log_in(page, live_server, "youth")
+    log_in(page, live_server, "youth")
     page.goto(f"{live_server}/match-runs/{run_id}")
     assert page.locator("progress").count() == 1
     # the reload is the next navigation of the page's frame (about 2 s later)
@@ -29,8 +28,8 @@ def test_a_running_match_run_page_reloads_itself(page, live_server, app) -> None
     assert frame.url == f"{live_server}/match-runs/{run_id}"
 
 
-def test_the_board_choice_on_the_case_queue_applies_without_a_button(page, live_server) -> None:  # type: ignore[no-untyped-def]
-    _log_in(page, live_server, "admin")
+def test_the_board_choice_on_the_case_queue_applies_without_a_button(page, log_in, live_server) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, live_server, "admin")
     page.goto(f"{live_server}/cases")
     page.select_option("select[name=board]", "trade_union")
     page.wait_for_url(re.compile(r".*/cases/?\?board=trade_union$"))

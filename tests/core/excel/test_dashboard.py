@@ -12,12 +12,16 @@ from core.excel.charts import stacked_bars
 from tests.core.excel.test_exports import ledger_data  # noqa: F401  (fixture)
 
 
-def test_dashboard_shows_every_chart_with_its_numbers(excel_app: Any, client: Any, login: Any,
-                                                      ledger_data: dict[str, Any], session: Any) -> None:  # noqa: F811
+def _bereaved_family_need(session: Any, ledger_data: dict[str, Any]) -> None:
     head = session.get(Person, ledger_data["head"])
     session.add(Need(person_id=head.id, board="womens_federation", need_type="home_visit", category="bereaved_family",
                      status="approved"))
     session.commit()
+
+
+def test_dashboard_shows_every_chart_with_its_numbers(excel_app: Any, client: Any, login: Any,
+                                                      ledger_data: dict[str, Any], session: Any) -> None:  # noqa: F811
+    _bereaved_family_need(session, ledger_data)
     login("root")
     page = client.get("/dashboard")
     assert page.status_code == 200
@@ -37,10 +41,7 @@ def test_dashboard_shows_every_chart_with_its_numbers(excel_app: Any, client: An
 
 def test_the_dashboard_speaks_english_when_asked(excel_app: Any, client: Any, login: Any,
                                                  ledger_data: dict[str, Any], session: Any) -> None:  # noqa: F811
-    head = session.get(Person, ledger_data["head"])
-    session.add(Need(person_id=head.id, board="womens_federation", need_type="home_visit", category="bereaved_family",
-                     status="approved"))
-    session.commit()
+    _bereaved_family_need(session, ledger_data)
     login("root")
     client.post("/locale", data={"locale": "en"})
     html = client.get("/dashboard").get_data(as_text=True)
