@@ -123,7 +123,9 @@ def _no_feasible_chunk(encoded: EncodedInstance, recipients: np.ndarray, v_idx: 
         if phrases:
             detail += "; " + "; ".join(phrases)
         out[r] = Unassigned(instance.recipients[r].id, "no_feasible_volunteer", detail,
-                            advice=tuple(advice))
+                            advice=tuple(advice),
+                            counts={"within_km": radius, "volunteers": len(m), "allowed": allowed, "needed": need,
+                                    "eliminated_by": RULE_NAMES[eliminating]})
     return out
 
 
@@ -160,7 +162,7 @@ def explain_unassigned(encoded: EncodedInstance, all_edges: Edges, chosen: Edges
             result[r] = Unassigned(recipient.id, "not_worth_cost",
                                    f"价值 {value} 不足以抵消任何允许组合的成本, 最佳合计 {best_total} "
                                    f"(value {value} does not cover the cost of any allowed team; "
-                                   f"best total {best_total})")
+                                   f"best total {best_total})", counts={"value": value, "best_total": best_total})
             continue
         # The capacity that mattered: full volunteers better than the free ones.
         full = [int(v) for v in vols[~free]][:TAKEN_BY_LIMIT]
@@ -174,7 +176,10 @@ def explain_unassigned(encoded: EncodedInstance, all_edges: Edges, chosen: Edges
         if free_total is not None and free_total <= 0:
             detail += (f"; 剩余志愿者组合合计 {free_total}, 不值得 "
                        f"(the free volunteers would total {free_total}, not worth it)")
-        result[r] = Unassigned(recipient.id, "capacity_taken", detail, taken_by=taken_by)
+        counts = {"allowed": len(vols), "free": free_count, "needed": need}
+        if free_total is not None and free_total <= 0:
+            counts["free_total"] = free_total
+        result[r] = Unassigned(recipient.id, "capacity_taken", detail, taken_by=taken_by, counts=counts)
     return tuple(result[r] for r in uncovered.tolist())
 
 

@@ -188,7 +188,8 @@ class Unassigned:
 
     ``advice`` (no_feasible_volunteer) lists relaxations and the candidates each
     would give; ``taken_by`` (capacity_taken) maps a volunteer to the recipients
-    that use its capacity instead.
+    that use its capacity instead; ``counts`` are the figures ``detail`` states, so
+    a page can say them in its reader's language.
     """
 
     recipient: str
@@ -196,6 +197,7 @@ class Unassigned:
     detail: str = ""
     advice: tuple[Mapping[str, Any], ...] = ()
     taken_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    counts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ class Plan:
                 item["advice"] = [dict(a) for a in u.advice]
             if u.taken_by:
                 item["taken_by"] = {k: list(v) for k, v in u.taken_by.items()}
+            if u.counts:
+                item["counts"] = dict(u.counts)
             unassigned.append(item)
         return {
             "format": PLAN_FORMAT,
@@ -477,7 +481,7 @@ def plan_from_json(document: Mapping[str, Any]) -> Plan:
         ),
         unassigned=tuple(
             Unassigned(u["recipient"], u["reason"], u.get("detail", ""), tuple(u.get("advice", ())),
-                       {k: tuple(v) for k, v in u.get("taken_by", {}).items()})
+                       {k: tuple(v) for k, v in u.get("taken_by", {}).items()}, dict(u.get("counts", {})))
             for u in document.get("unassigned", [])
         ),
         stats=dict(document.get("stats", {})),

@@ -159,6 +159,31 @@ def _pair_reason_words() -> Any:
     return words
 
 
+def unassigned_text(entry: dict[str, Any]) -> str:
+    """Why a recipient is left without a volunteer, in the reader's language, from the figures
+    the matcher gives (``counts``); a plan stored before it gave them keeps its bilingual text."""
+    counts = entry.get("counts") or {}
+    reason = entry.get("reason")
+    if reason == "no_feasible_volunteer" and counts:
+        rule = RELAX_LABELS.get(counts.get("eliminated_by", ""), counts.get("eliminated_by", ""))
+        return _("%(volunteers)s volunteers within %(km)s km, %(allowed)s allowed, %(needed)s needed: "
+                 "%(rule)s removed the last candidates.", volunteers=counts.get("volunteers"),
+                 km=f"{counts.get('within_km', 0):g}", allowed=counts.get("allowed"), needed=counts.get("needed"),
+                 rule=rule)
+    if reason == "capacity_taken" and counts:
+        text = _("%(allowed)s allowed volunteers, %(free)s with capacity left, %(needed)s needed: their capacity "
+                 "went to the recipients below.", allowed=counts.get("allowed"), free=counts.get("free"),
+                 needed=counts.get("needed"))
+        if "free_total" in counts:
+            text += " " + _("The volunteers still free would cost more than the visit is worth (total %(total)s).",
+                            total=counts["free_total"])
+        return text
+    if reason == "not_worth_cost" and counts:
+        return _("Its value %(value)s does not cover the travel of any allowed team (best total %(total)s).",
+                 value=counts.get("value"), total=counts.get("best_total"))
+    return str(entry.get("detail", ""))
+
+
 def _need_type_names() -> dict[str, str]:
     from core.web import locale_code
 
@@ -221,7 +246,8 @@ def show(run_id: int):  # type: ignore[no-untyped-def]
                            board_names=_board_names(), category_labels=CATEGORY_LABELS,
                            status_labels=STATUS_LABELS, reason_labels=REASON_LABELS, note_labels=NOTE_LABELS,
                            plan_status_labels=PLAN_STATUS_LABELS, risk_labels=RISK_LABELS,
-                           relax_labels=RELAX_LABELS, reason_words=_pair_reason_words())
+                           relax_labels=RELAX_LABELS, reason_words=_pair_reason_words(),
+                           unassigned_text=unassigned_text)
 
 
 @bp.route("/match-runs/<int:run_id>/adjust", methods=["POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.matching import MatchError, haversine_km, load_instance, plan_objective, solve, validate_plan, why_not
+from core.matching.instance import plan_from_json
 from matching_builders import BASE_LAT, BASE_LON, instance_doc, north, recipient, volunteer
 
 # One hand-made instance per rule: the pair r1–v1 is allowed except for that rule.
@@ -28,6 +29,9 @@ def test_each_rule_is_binding_and_named(rule: int) -> None:
     (entry,) = plan.unassigned
     assert entry.reason == "no_feasible_volunteer"
     assert f"rule {rule} ({name}) eliminated the last candidates" in entry.detail
+    # the same figures as data, for pages in the reader's language; they survive the JSON
+    assert entry.counts["eliminated_by"] == name and (entry.counts["allowed"], entry.counts["needed"]) == (0, 1)
+    assert plan_from_json(plan.to_json()).unassigned[0].counts == entry.counts
     # Relaxing exactly the binding rule restores the one candidate.
     assert [a["relax"] for a in entry.advice] == [name]
     assert entry.advice[0]["candidates"] == 1
@@ -88,6 +92,7 @@ def test_capacity_taken_names_who_took_it() -> None:
     assert entry.reason == "capacity_taken"
     assert dict(entry.taken_by) == {"v1": ("high",)}
     assert "v1 → high" in entry.detail
+    assert dict(entry.counts) == {"allowed": 1, "free": 0, "needed": 1}
     answer = why_not(instance, plan, "low", "v1")
     assert answer.verdict == "capacity_taken" and answer.taken_by == ("high",)
     assert answer.delta == 900  # swapping in the risk-1 recipient loses 1000 - 100
@@ -111,6 +116,8 @@ def test_not_worth_cost() -> None:
     plan = solve(load_instance(doc))
     assert plan.assignments == ()
     assert plan.unassigned[0].reason == "not_worth_cost"
+    # risk 1 is worth 100 points; 50 points a km for 3 km costs 150: best total 100 - 150
+    assert dict(plan.unassigned[0].counts) == {"value": 100, "best_total": -50}
     assert plan.objective == plan.bound == 0
 
 

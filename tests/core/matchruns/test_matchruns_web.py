@@ -49,6 +49,7 @@ def test_a_coordinator_runs_reviews_explains_and_publishes(client, login, sync, 
     assert f"n{child.id}" in text  # the child has no checked volunteer: unassigned with a reason
     # advice and reasons in words: the rule to relax, and why the adult's volunteer was chosen
     assert "<li>放宽无犯罪记录核查要求可得 1 名候选志愿者</li>" in text
+    assert "最后的候选被无犯罪记录核查要求排除。" in text and "eliminated the last candidates" not in text
     # why not: the far volunteer breaks the distance cap
     why = client.get(f"/match-runs/{run_id}?recipient=n{adult.id}&volunteer=v{data['vols'][1].id}")
     assert 'data-verdict="forbidden"' in why.get_data(as_text=True)
