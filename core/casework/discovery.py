@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.assessing import screen_register
@@ -34,6 +34,7 @@ from core.models import Case, Household
 from core.plugins import BoardHost
 
 QUIET_DAYS_KEY = "core.discovery_quiet_days"
+INSERT_BATCH = 5000
 
 
 @dataclass
@@ -65,16 +66,22 @@ def refresh_leads(session: Session, boards: BoardHost, on: dt.date, *, enabled: 
         select(DiscoveryLead.household_id, DiscoveryLead.programme_key)
         .where(DiscoveryLead.state != "open", DiscoveryLead.handled_at >= since)).all())
     session.execute(delete(DiscoveryLead).where(DiscoveryLead.state == "open"))
+    rows: list[dict[str, Any]] = []
     for hit in screen_register(session, boards, on):
         if hit.board not in enabled:
             continue
         if (hit.household_id, hit.programme_key) in handled:
             result.quiet += 1
             continue
-        session.add(DiscoveryLead(found_on=on, household_id=hit.household_id, region_code=hit.region_code,
-                                  board=hit.board, programme_key=hit.programme_key, monthly_fen=hit.monthly_fen,
-                                  one_off_fen=hit.one_off_fen, labels=list(hit.labels), state="open", note=""))
+        rows.append({"found_on": on, "household_id": hit.household_id, "region_code": hit.region_code,
+                     "board": hit.board, "programme_key": hit.programme_key, "monthly_fen": hit.monthly_fen,
+                     "one_off_fen": hit.one_off_fen, "labels": list(hit.labels), "state": "open", "note": ""})
         result.leads[(hit.board, district_of(hit.region_code))] += 1
+        if len(rows) == INSERT_BATCH:  # bulk inserts: a whole register gives 100,000s of leads
+            session.execute(insert(DiscoveryLead), rows)
+            rows = []
+    if rows:
+        session.execute(insert(DiscoveryLead), rows)
     result.households = session.scalar(select(func.count()).select_from(Household)) or 0
     session.flush()
     return result
