@@ -1071,6 +1071,33 @@ def discovery_dismiss(lead_id: int):  # type: ignore[no-untyped-def]
     return _lead_action(act)
 
 
+@bp.route("/discovery/leads.xlsx")
+@roles("admin", "board_staff", "auditor")
+def discovery_export():  # type: ignore[no-untyped-def]
+    """The leads shown (same filters) as an Excel checklist for door-to-door verification; the
+    export is written to the access log before it leaves."""
+    import io
+
+    from flask import send_file
+
+    from core.casework.models import DiscoveryLead
+    from core.excel.exporting import discovery_leads, record_export
+
+    session, viewer = db(), access.Viewer.current()
+    leads = session.execute(_lead_query(viewer, request.args).order_by(
+        DiscoveryLead.region_code, DiscoveryLead.household_id, DiscoveryLead.programme_key)).scalars().all()
+    regions = dict(session.execute(select(Region.code, Region.name)).all())
+    names = {key: p.name_zh for key, p in cw.programmes(platform().boards, enabled_boards()).items()}
+    export = discovery_leads(session, current_user, leads, region_names=regions, programme_names=names)
+    params = {key: value for key, value in request.args.items() if key in ("state", "programme", "region")}
+    record_export(session, current_user, "discovery_leads", params, export.rows, remote_addr=request.remote_addr)
+    session.commit()
+    response = send_file(io.BytesIO(export.data), as_attachment=True, download_name=export.filename,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/api/discovery")
 @roles("admin", "board_staff", "auditor")
 def api_discovery():  # type: ignore[no-untyped-def]

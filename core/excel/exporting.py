@@ -347,3 +347,37 @@ def service_hours(session: Session, reader: Reader, *, board: str | None = None,
 
 __all__ = ["ledger", "public_notice", "public_notice_rows", "service_hours", "record_export", "may_see_identifiers",
            "Export"]
+
+
+# -- active discovery: the households to check (摸底排查) -------------------------------------------
+
+LEAD_HEADERS = ("家庭编号", "所在区划", "住址", "户主", "项目", "月待遇(元)", "一次性待遇(元)", "比对日期", "核实结果")
+
+
+def discovery_leads(session: Session, reader: Reader, leads: Sequence[Any], *, region_names: dict[str, str],
+                    programme_names: dict[str, str], unit: str = "大庆市精准关爱平台",
+                    now: dt.datetime | None = None) -> Export:
+    """The open discovery leads as a checklist for door-to-door verification (摸底排查):
+    household, place, address, head, programme and amounts, with an empty column for what
+    the visit found. ``leads`` are already scoped to the reader (core.access.lead_clause)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    household_ids = sorted({lead.household_id for lead in leads})
+    addresses: dict[int, str] = {}
+    heads: dict[int, str] = {}
+    for start in range(0, len(household_ids), 500):
+        chunk = household_ids[start:start + 500]
+        addresses.update(session.execute(select(Household.id, Household.address).where(Household.id.in_(chunk))).all())
+        heads.update(session.execute(select(Person.household_id, Person.name).where(
+            Person.household_id.in_(chunk), Person.relation == "head")).all())
+    found = max((lead.found_on for lead in leads), default=now.astimezone(LOCAL).date())
+    wb = Workbook(write_only=True)
+    sheet = _Sheet(wb, "待核实家庭", "主动发现: 符合条件但未享受待遇的家庭",
+                   _meta(unit, f"数据比对 {found.isoformat()}", reader, now), LEAD_HEADERS,
+                   (10, 14, 36, 10, 22, 12, 14, 11, 24))
+    for lead in leads:
+        sheet.append([lead.household_id, region_names.get(lead.region_code, lead.region_code),
+                      addresses.get(lead.household_id, ""), heads.get(lead.household_id, ""),
+                      programme_names.get(lead.programme_key, lead.programme_key),
+                      _yuan(lead.monthly_fen) if lead.monthly_fen else None,
+                      _yuan(lead.one_off_fen) if lead.one_off_fen else None, lead.found_on, ""])
+    return Export(_save(wb), f"主动发现_待核实家庭_{found:%Y%m%d}.xlsx", sheet.rows, False)

@@ -96,6 +96,18 @@ def test_staff_open_a_discovery_case_from_a_lead_and_it_stays_quiet(platform, cl
     assert session.execute(select(access.AuditEvent).where(access.AuditEvent.object_type == "discovery_leads")).first()
     api = client.get("/api/discovery?programme=civil_affairs.dibao").get_json()
     assert [row["household_id"] for row in api["leads"]] == [poor]
+    # the checklist for door-to-door verification: a real workbook, the export audited
+    sheet = client.get("/discovery/leads.xlsx?programme=civil_affairs.dibao")
+    assert sheet.status_code == 200 and sheet.headers["Cache-Control"] == "no-store"
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(sheet.data)).active.iter_rows(values_only=True))
+    header = rows.index(("家庭编号", "所在区划", "住址", "户主", "项目", "月待遇(元)", "一次性待遇(元)", "比对日期", "核实结果"))
+    assert [(r[0], r[2], r[3], r[4], r[5]) for r in rows[header + 1:]] == [(poor, "测试路 1 号", "王秀英", "城乡最低生活保障", 710)]
+    assert session.execute(select(access.AuditEvent).where(access.AuditEvent.action == "export",
+                                                           access.AuditEvent.object_type == "discovery_leads")).first()
 
     login("union")  # another board's staff may neither see nor act on it
     assert f'data-lead="{lead.id}"' not in client.get("/discovery").get_data(as_text=True)
