@@ -973,7 +973,8 @@ LEADS_PER_PAGE = 50
 def _lead_query(viewer: access.Viewer, args: Any) -> Any:
     from core.casework.models import DiscoveryLead
 
-    query = select(DiscoveryLead).where(access.lead_clause(viewer))
+    # a disabled board's leads are kept but not listed, like its warnings
+    query = select(DiscoveryLead).where(access.lead_clause(viewer), DiscoveryLead.board.in_(sorted(enabled_boards())))
     state = args.get("state", "open")
     if state in ("open", "case_opened", "dismissed"):
         query = query.where(DiscoveryLead.state == state)
