@@ -177,8 +177,9 @@ def scope_households(stmt: Select[Any], viewer: Viewer) -> Select[Any]:
 
 
 def lead_clause(viewer: Viewer) -> Any:
-    """Discovery leads (core.casework.discovery): a board's staff see their board's in their
-    region, the auditor every board's in theirs; the leads name households, so nobody else."""
+    """Discovery leads (core.casework.discovery): a board's staff or coordinators see their
+    board's in their region, the auditor every board's in theirs; the leads name households,
+    so nobody else."""
     from core.casework.models import DiscoveryLead
 
     if viewer.role in UNSCOPED:
@@ -186,7 +187,7 @@ def lead_clause(viewer: Viewer) -> Any:
     in_area = _region_clause(viewer, DiscoveryLead.region_code)
     if viewer.role == "auditor":
         return in_area
-    if viewer.role == "board_staff" and viewer.board:
+    if viewer.role in BOARD_BOUND and viewer.board:
         return and_(in_area, DiscoveryLead.board == viewer.board)
     return false()
 

@@ -522,7 +522,8 @@ def assessed_households(session: Session, boards: BoardHost, ids: Sequence[int],
 
 @dataclass(frozen=True)
 class ScreeningHit:
-    """A household the rules find eligible for a benefit it does not receive (应保未保)."""
+    """A household the rules find eligible for a benefit it does not receive (应保未保), or the
+    target of a care programme."""
 
     household_id: int
     region_code: str
@@ -531,6 +532,7 @@ class ScreeningHit:
     monthly_fen: int
     one_off_fen: int
     labels: tuple[str, ...]
+    care: bool = False  # a care programme's target, not a benefit
 
 
 def screen_register(session: Session, boards: BoardHost, on: dt.date, *,
@@ -538,18 +540,23 @@ def screen_register(session: Session, boards: BoardHost, on: dt.date, *,
     """The data comparison (数据比对, 摸底排查) behind active discovery: every stored household
     (under ``region``) assessed with every enabled programme; a hit for each benefit a
     household qualifies for and does not receive, so that "everyone eligible is covered"
-    (应保尽保, seeds/004: 加强数据比对和摸底排查 … 确保应保尽保).
-
-    Care programmes (no benefit) are left to the care boards' own needs and matching.
+    (应保尽保, seeds/004: 加强数据比对和摸底排查 … 确保应保尽保), and for each care programme
+    whose target it is (a left-behind child, an elderly person living alone, a bereaved
+    family): whether the care board already serves it is for the caller to check against
+    its needs, which the snapshot does not hold.
     """
     ids = _household_ids(session, region)
     for snapshot, assessment in assessed_households(session, boards, ids, on):
         receiving = snapshot.enrolled_programmes
         for finding in assessment.findings:
-            if finding.status != engine.ELIGIBLE or finding.benefit is None or finding.programme_key in receiving:
+            if finding.status != engine.ELIGIBLE:
+                continue
+            if finding.care_needs:
+                yield ScreeningHit(int(assessment.household_id), assessment.region_code, finding.board,
+                                   finding.programme_key, 0, 0, finding.labels, care=True)
                 continue
             benefit = finding.benefit
-            if not (benefit.monthly_fen or benefit.one_off_fen):
+            if benefit is None or finding.programme_key in receiving or not (benefit.monthly_fen or benefit.one_off_fen):
                 continue
             yield ScreeningHit(int(assessment.household_id), assessment.region_code, finding.board,
                                finding.programme_key, benefit.monthly_fen, benefit.one_off_fen, finding.labels)

@@ -89,7 +89,7 @@ def _my_work(session_db: Any) -> list[tuple[str, int, str]] | None:
             select(func.count()).select_from(Need).where(Need.board == board, Need.status == "approved",
                                                           Need.id.not_in(served)), access.Viewer.current()))
         rows.append((_("Care needs without a volunteer"), waiting or 0, url_for("matchruns.index")))
-    if current_user.role == "board_staff":  # the data comparison's households to check (主动发现)
+    if current_user.role in ("board_staff", "coordinator"):  # the data comparison's households to check (主动发现)
         from core.casework.models import DiscoveryLead
 
         leads = session_db.scalar(select(func.count()).select_from(DiscoveryLead).where(
@@ -211,7 +211,7 @@ def _parse_day(text_value: str | None):  # type: ignore[no-untyped-def]
 # blueprint-and-prefix matches the current one.
 _NAV = (
     (_l("Cases"), "casework.queue", ("admin", "board_staff", "coordinator")),
-    (_l("Discovery"), "casework.discovery", ("admin", "board_staff", "auditor")),
+    (_l("Discovery"), "casework.discovery", ("admin", "board_staff", "coordinator", "auditor")),
     (_l("Joint review"), "casework.joint_review", ("admin", "reviewer")),
     (_l("What-if"), "households.what_if_form", ("admin", "board_staff", "coordinator", "reviewer")),
     (_l("Grid work"), "casework.grid_home", ("grid_worker",)),

@@ -30,10 +30,12 @@ from core.casework import services as cw
 from core.casework.ledger import Actor
 from core.casework.models import DiscoveryLead
 from core.db import utcnow
-from core.models import Case, Household
+from core.models import Case, Household, Need, Person
 from core.plugins import BoardHost
 
 QUIET_DAYS_KEY = "core.discovery_quiet_days"
+# who acts on a board's leads: the assistance boards' staff, the care boards' coordinators
+LEAD_ROLES = ("board_staff", "coordinator")
 INSERT_BATCH = 5000
 
 
@@ -66,9 +68,13 @@ def refresh_leads(session: Session, boards: BoardHost, on: dt.date, *, enabled: 
         select(DiscoveryLead.household_id, DiscoveryLead.programme_key)
         .where(DiscoveryLead.state != "open", DiscoveryLead.handled_at >= since)).all())
     session.execute(delete(DiscoveryLead).where(DiscoveryLead.state == "open"))
+    # a care board already serves a household when one of its members has a live need of that board
+    cared_for = set(session.execute(
+        select(Person.household_id, Need.board).join(Person, Person.id == Need.person_id)
+        .where(Need.status != "ended").distinct()).all())
     rows: list[dict[str, Any]] = []
     for hit in screen_register(session, boards, on):
-        if hit.board not in enabled:
+        if hit.board not in enabled or (hit.care and (hit.household_id, hit.board) in cared_for):
             continue
         if (hit.household_id, hit.programme_key) in handled:
             result.quiet += 1
@@ -91,7 +97,7 @@ def _lead_for(session: Session, actor: Actor, lead_id: int) -> DiscoveryLead:
     lead = session.get(DiscoveryLead, lead_id)
     if lead is None:
         raise cw.TransitionError(f"没有线索 {lead_id}", f"there is no lead {lead_id}")
-    if actor.role != "board_staff" or actor.board != lead.board:
+    if actor.role not in LEAD_ROLES or actor.board != lead.board:
         raise cw.TransitionError("只有该项目所属板块的工作人员可以处理这条线索",
                                  "only staff of the programme's board can handle this lead")
     if lead.state != "open":

@@ -986,7 +986,7 @@ def _lead_query(viewer: access.Viewer, args: Any) -> Any:
 
 
 @bp.route("/discovery")
-@roles("admin", "board_staff", "auditor")
+@roles("admin", "board_staff", "coordinator", "auditor")
 def discovery():  # type: ignore[no-untyped-def]
     """The leads of the latest data comparison (主动发现): households the rules find eligible for
     a benefit they do not receive, largest monthly gap first; open a discovery case or dismiss."""
@@ -1027,7 +1027,7 @@ def discovery():  # type: ignore[no-untyped-def]
         open_cases=open_case_ids(session, set(households)), args=request.args,
         filters={key: value for key, value in request.args.items() if key != "page"},
         districts=[(code, en if english and en else zh) for code, zh, en in districts],
-        can_act=current_user.role == "board_staff")
+        can_act=current_user.role in ("board_staff", "coordinator"))
 
 
 def _lead_action(act: Callable[[Any], Any]) -> Any:
@@ -1044,7 +1044,7 @@ def _lead_action(act: Callable[[Any], Any]) -> Any:
 
 
 @bp.route("/discovery/<int:lead_id>/case", methods=["POST"])
-@roles("board_staff")
+@roles("board_staff", "coordinator")
 def discovery_open_case(lead_id: int):  # type: ignore[no-untyped-def]
     """Open a discovery case (主动发现) for the lead's household, owned by the staff member's board."""
     from core.casework.discovery import open_case_from_lead
@@ -1059,7 +1059,7 @@ def discovery_open_case(lead_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/discovery/<int:lead_id>/dismiss", methods=["POST"])
-@roles("board_staff")
+@roles("board_staff", "coordinator")
 def discovery_dismiss(lead_id: int):  # type: ignore[no-untyped-def]
     """Set a lead aside, with the reason (kept with the lead)."""
     from core.casework.discovery import dismiss_lead
@@ -1073,7 +1073,7 @@ def discovery_dismiss(lead_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/discovery/leads.xlsx")
-@roles("admin", "board_staff", "auditor")
+@roles("admin", "board_staff", "coordinator", "auditor")
 def discovery_export():  # type: ignore[no-untyped-def]
     """The leads shown (same filters) as an Excel checklist for door-to-door verification; the
     export is written to the access log before it leaves."""
@@ -1100,7 +1100,7 @@ def discovery_export():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/api/discovery")
-@roles("admin", "board_staff", "auditor")
+@roles("admin", "board_staff", "coordinator", "auditor")
 def api_discovery():  # type: ignore[no-untyped-def]
     """The leads the viewer may see (``?state=open|case_opened|dismissed|all&programme=&region=``), JSON."""
     from core.casework.discovery import lead_json

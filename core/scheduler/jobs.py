@@ -384,10 +384,13 @@ def discovery_screening(ctx: Any) -> str:
 
     found = refresh_leads(ctx.session, ctx.boards, ctx.today, enabled=ctx.enabled_boards(),
                           quiet_days=setting(ctx, QUIET_DAYS_KEY))
+    installed = ctx.boards.installed
     for (board, district), count in sorted(found.leads.items()):
-        ctx.warn("discovery_leads", f"{district}:{ctx.today}", params={"count": count, "on": ctx.today}, board=board,
-                 audience="board_staff", region_code=district, action="apply_programme", level="info",
-                 object_type="discovery", object_id=district)
+        care = board in installed and installed[board].info.kind == "care"
+        ctx.warn("discovery_care_leads" if care else "discovery_leads", f"{district}:{ctx.today}", params={"count": count, "on": ctx.today}, board=board,
+                 audience="coordinator" if care else "board_staff", region_code=district,
+                 action="visit" if care else "apply_programme", level="info", object_type="discovery",
+                 object_id=district)
     return f"households assessed {found.households}, leads {found.total}, held back as handled {found.quiet}"
 
 

@@ -52,6 +52,9 @@ MESSAGES: dict[str, Any] = {
     "job_lost": _l("%(person)s has lost their job."),
     "discovery_leads": _l("Data comparison of %(on)s: %(count)s households here qualify for a benefit of your "
                           "board that they do not receive. Check them and open discovery cases."),
+    "discovery_care_leads": _l("Data comparison of %(on)s: %(count)s households here have someone your board "
+                               "cares for (a left-behind child, an elderly person living alone, a bereaved family) "
+                               "and no care need yet. Check them and open discovery cases."),
     "volunteer_concern": _l("A volunteer raised a concern about %(person)s: %(description)s"),
     "standard_effective": _l("New value of %(key)s: %(value)s %(unit)s from %(on)s (region %(region)s). "
                              "Re-assess the cases it affects."),
@@ -84,6 +87,7 @@ KIND_LABELS: dict[str, Any] = {
     "serious_illness": _l("Serious illness"),
     "job_lost": _l("Job lost"),
     "discovery_leads": _l("Data comparison leads"),
+    "discovery_care_leads": _l("Data comparison: people to care for"),
     "volunteer_concern": _l("Volunteer's concern"),
     "standard_effective": _l("New standard in force"),
     "price_subsidy_triggered": _l("Price-linked subsidy triggered"),

@@ -13,7 +13,7 @@ from test_scheduler_jobs import run
 
 from core import access
 from core.casework.models import DiscoveryLead
-from core.models import Case, LedgerEntry, Person
+from core.models import Case, LedgerEntry, Need, Person
 
 
 def _leads(session: Any, household_id: int | None = None, state: str | None = "open") -> list[DiscoveryLead]:
@@ -146,3 +146,37 @@ def test_a_lead_is_set_aside_only_with_a_reason(platform, clock, session, client
     session.refresh(dismissed)
     assert (dismissed.state, dismissed.note) == ("dismissed", "户籍已迁出, 登记信息过时")
     assert "户籍已迁出" in client.get("/discovery?state=dismissed").get_data(as_text=True)
+
+
+def _left_behind_child(session: Any, name: str) -> tuple[int, Person]:
+    # a grandmother raising a 9-year-old whose parents both work away: a left-behind child
+    # (under 16, both parents away; youth_league's target, domain-rules §7)
+    home, grandmother = B.household(session, name=f"{name}的奶奶", birth=dt.date(1958, 3, 1), income_fen=150000)
+    child = Person(household_id=home.id, name=name, birth_date=dt.date(2017, 5, 1), sex="M", relation="grandchild",
+                   father_status="away_working", mother_status="away_working", guardian_id=grandmother.id)
+    session.add(child)
+    session.flush()
+    return home.id, child
+
+
+def test_care_boards_learn_of_the_people_they_do_not_care_for_yet(platform, clock, session, client, login) -> None:  # type: ignore[no-untyped-def]
+    alone, _ = _left_behind_child(session, "小军")
+    served, child = _left_behind_child(session, "小华")
+    session.add(Need(person_id=child.id, board="youth_league", need_type="youth_league.companionship",
+                     category="left_behind_child", risk=2, status="approved"))
+    session.commit()
+
+    run(platform, clock, "core:discovery_screening")
+
+    youth = {lead.household_id for lead in _leads(session) if lead.board == "youth_league"}
+    assert alone in youth and served not in youth
+    warning = [w for w in B.warnings(session, "discovery_care_leads") if w.board == "youth_league"]
+    assert [(w.audience, w.action, w.region_code) for w in warning] == [("coordinator", "visit", "230602")]
+
+    login("youth")
+    lead = next(lead for lead in _leads(session, alone) if lead.board == "youth_league")
+    page = client.get("/discovery").get_data(as_text=True)
+    assert f'data-lead="{lead.id}"' in page and "尚无本板块关爱需求" in page
+    assert client.post(f"/discovery/{lead.id}/case").status_code == 302
+    case = session.execute(select(Case).where(Case.household_id == alone)).scalar_one()
+    assert (case.channel, case.owner_board) == ("discovery", "youth_league")
