@@ -134,8 +134,9 @@ def import_good_rows(batch_id: int):  # type: ignore[no-untyped-def]
 LEDGER_ROLES = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
 
 
-def _board_names() -> dict[str, str]:
-    return {key: board.info.name_zh for key, board in platform().boards.installed.items()}
+def _board_names(locale: str = "zh") -> dict[str, str]:
+    """Board names: Chinese in the exported forms, the reader's language on the dashboard."""
+    return {key: board.info.name(locale) for key, board in platform().boards.installed.items()}
 
 
 def _int_arg(name: str) -> int | None:
@@ -229,11 +230,11 @@ def export_service_hours():  # type: ignore[no-untyped-def]
 DASHBOARD_ROLES = ("admin", "board_staff", "coordinator", "reviewer", "auditor")
 
 
-def _programme_names() -> dict[str, str]:
+def _programme_names(locale: str = "zh") -> dict[str, str]:
     from core.web import enabled_boards
 
     try:
-        return {p.key: p.name_zh for p in platform().boards.collect("register_programmes", enabled_boards())}
+        return {p.key: p.name(locale) for p in platform().boards.collect("register_programmes", enabled_boards())}
     except Exception:  # names are a nicety: a failing board must not take the dashboard down
         current_app.logger.exception("programme names unavailable")
         return {}
@@ -250,8 +251,9 @@ def _tables() -> dict[str, Any]:
     kinds = {kind: str(label) for kind, label in KIND_LABELS.items()}
     kinds.update((f"concern:{kind}", str(label)) for kind, label in CONCERN_LABELS.items())
     stages = {stage: stage_name(stage) for stage in cw.OPEN_STAGES + (cw.REJECTED, cw.REMOVED)}
-    return dashboard(db(), current_user, board_names=_board_names(), programme_names=_programme_names(),
-                     stage_names=stages, kind_names=kinds, english=locale_code().startswith("en"))
+    locale = locale_code()
+    return dashboard(db(), current_user, board_names=_board_names(locale), programme_names=_programme_names(locale),
+                     stage_names=stages, kind_names=kinds, english=locale.startswith("en"))
 
 
 @bp.route("/dashboard", endpoint="dashboard")  # the navigation links to excel.dashboard

@@ -48,6 +48,7 @@ def test_the_dashboard_speaks_english_when_asked(excel_app: Any, client: Any, lo
     assert "Care needs covered, by district or county and category" in html and "Sartu District" in html
     assert "Bereaved-parent families" in html and "No volunteer matched yet" in html
     assert "已匹配" not in html and "失独家庭" not in html and "暂无数据" not in html
+    assert "板块" not in html.split("<main", 1)[1]  # boards by their English names too
     coverage = client.get("/dashboard/data/coverage.csv").data.decode("utf-8-sig")
     assert coverage.startswith("District or county,Category,Outcome,Reason,Needs")
 
