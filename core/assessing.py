@@ -535,17 +535,16 @@ class ScreeningHit:
     care: bool = False  # a care programme's target, not a benefit
 
 
-def screen_register(session: Session, boards: BoardHost, on: dt.date, *,
-                    region: str | None = None) -> Iterator[ScreeningHit]:
+def screen_register(session: Session, boards: BoardHost, on: dt.date) -> Iterator[ScreeningHit]:
     """The data comparison (数据比对, 摸底排查) behind active discovery: every stored household
-    (under ``region``) assessed with every enabled programme; a hit for each benefit a
+    assessed with every enabled programme; a hit for each benefit a
     household qualifies for and does not receive, so that "everyone eligible is covered"
     (应保尽保, seeds/004: 加强数据比对和摸底排查 … 确保应保尽保), and for each care programme
     whose target it is (a left-behind child, an elderly person living alone, a bereaved
     family): whether the care board already serves it is for the caller to check against
     its needs, which the snapshot does not hold.
     """
-    ids = _household_ids(session, region)
+    ids = _household_ids(session, None)
     for snapshot, assessment in assessed_households(session, boards, ids, on):
         receiving = snapshot.enrolled_programmes
         for finding in assessment.findings:

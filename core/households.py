@@ -12,12 +12,11 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from core import access, assessing
 from core import assessment as engine
 from core.models import AuditEvent, Household
-from core.web import db, locale_code, platform, roles
+from core.web import db, district_choices, locale_code, platform, roles
 
 bp = Blueprint("households", __name__)
 
@@ -200,8 +199,6 @@ def _form_int(value: str) -> Any:
 def what_if_form():  # type: ignore[no-untyped-def]
     """The what-if calculator as a form (试算表单): household, up to six members, their incomes,
     certificates and circumstances; nothing is stored. Shows the JSON it built, to refine."""
-    from core.models import Region
-
     english = locale_code().startswith("en")
     on = _day(request.form.get("on")) if request.method == "POST" else dt.date.today()
     rows: list[dict[str, Any]] = []
@@ -215,12 +212,10 @@ def what_if_form():  # type: ignore[no-untyped-def]
             rows = findings_view(assessing.assess_snapshot(db(), platform().boards, snapshot, on), locale_code())
         except (engine.SnapshotError, engine.MissingStandard) as exc:
             error = str(exc)
-    regions = db().execute(select(Region.code, Region.name, Region.name_en)
-                           .where(Region.level.in_(("district", "county"))).order_by(Region.code)).all()
     return render_template("households/what_if_form.html", form=request.form, on=on, rows=rows, error=error,
                            text=text, names=_programme_names(), members=range(FORM_MEMBERS),
                            vocab=_form_vocabularies(english), english=english, incomes=FORM_INCOMES,
-                           regions=[(code, name_en if english and name_en else name) for code, name, name_en in regions])
+                           regions=district_choices())
 
 
 def _api_error(message: str, status: int = 400):  # type: ignore[no-untyped-def]

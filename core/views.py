@@ -89,12 +89,12 @@ def _my_work(session_db: Any) -> list[tuple[str, int, str]] | None:
             select(func.count()).select_from(Need).where(Need.board == board, Need.status == "approved",
                                                           Need.id.not_in(served)), access.Viewer.current()))
         rows.append((_("Care needs without a volunteer"), waiting or 0, url_for("matchruns.index")))
-    if current_user.role in ("board_staff", "coordinator"):  # the data comparison's households to check (主动发现)
-        from core.casework.models import DiscoveryLead
+    # the data comparison's households to check (主动发现), as the discovery page counts them
+    from core.casework.discovery import visible_leads
 
-        leads = session_db.scalar(select(func.count()).select_from(DiscoveryLead).where(
-            access.lead_clause(access.Viewer.current()), DiscoveryLead.state == "open"))
-        rows.append((_("Discovery leads to check"), leads or 0, url_for("casework.discovery")))
+    leads = session_db.scalar(select(func.count()).select_from(
+        visible_leads(access.Viewer.current(), enabled_boards()).subquery()))
+    rows.append((_("Discovery leads to check"), leads or 0, url_for("casework.discovery")))
     return rows
 
 

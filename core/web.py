@@ -140,6 +140,18 @@ def area_label(area: str) -> str:
     return str(label) if label is not None else area
 
 
+def district_choices() -> list[tuple[str, str]]:
+    """The districts and counties as (code, name in the locale), for a region filter or field."""
+    from sqlalchemy import select
+
+    from core.models import Region
+
+    english = locale_code().startswith("en")
+    rows = db().execute(select(Region.code, Region.name, Region.name_en)
+                        .where(Region.level.in_(("district", "county"))).order_by(Region.code))
+    return [(code, en if english and en else zh) for code, zh, en in rows]
+
+
 def region_name(code: str) -> str:
     """A region code as its name in the locale ("230602" → 萨尔图区), read once per request;
     the national records' code 000000 is "national"."""

@@ -20,15 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Mapping
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from core.access import lead_clause
 from core.assessing import screen_register
 from core.casework import services as cw
 from core.casework.ledger import Actor
-from core.casework.models import DiscoveryLead
+from core.casework.models import LEAD_STATES, DiscoveryLead
 from core.db import utcnow
 from core.models import Case, Household, Need, Person
 from core.plugins import BoardHost
@@ -109,13 +110,14 @@ def _lead_for(session: Session, actor: Actor, lead_id: int) -> DiscoveryLead:
 
 
 def open_case_from_lead(session: Session, actor: Actor, lead_id: int, *, on: dt.date,
-                        programme_names: dict[str, tuple[str, str]] | None = None) -> Case:
+                        programmes: Mapping[str, Any] | None = None) -> Case:
     """A discovery case (主动发现) for the lead's household, owned by the actor's board as
     first reporter (首报负责制); every open lead of that household for the board is marked
     as handled by it. A household that already has an open case gets none (one open case
     per household): the error names the case, to refer or add a measure there."""
     lead = _lead_for(session, actor, lead_id)
-    zh, en = (programme_names or {}).get(lead.programme_key, (lead.programme_key, lead.programme_key))
+    programme = (programmes or {}).get(lead.programme_key)
+    zh, en = (programme.name_zh, programme.name_en) if programme else (lead.programme_key, lead.programme_key)
     case = cw.open_case(
         session, actor, board=lead.board, channel="discovery", received_on=on, household_id=lead.household_id,
         summary=f"数据比对发现: 符合{zh}条件但未享受 (data comparison {lead.found_on}: eligible for {en}, not receiving it)")
@@ -136,6 +138,20 @@ def dismiss_lead(session: Session, actor: Actor, lead_id: int, *, note: str) -> 
     lead.state, lead.handled_by, lead.handled_at, lead.note = "dismissed", actor.id, utcnow(), note.strip()
     session.flush()
     return lead
+
+
+def visible_leads(viewer: Any, enabled: Iterable[str], *, state: str | None = "open", programme: str | None = None,
+                  region: str | None = None) -> Select[Any]:
+    """The leads ``viewer`` may see (core.access.lead_clause) of the enabled boards: a disabled
+    board's leads are kept but not listed, like its warnings. ``state`` None or unknown: all."""
+    query = select(DiscoveryLead).where(lead_clause(viewer), DiscoveryLead.board.in_(sorted(enabled)))
+    if state in LEAD_STATES:
+        query = query.where(DiscoveryLead.state == state)
+    if programme:
+        query = query.where(DiscoveryLead.programme_key == programme)
+    if region:
+        query = query.where(DiscoveryLead.region_code.startswith(region, autoescape=True))
+    return query
 
 
 def open_case_ids(session: Session, household_ids: set[int]) -> dict[int, int]:

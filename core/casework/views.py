@@ -33,7 +33,7 @@ from core.casework.models import (
 from core.households import RELATION_LABELS
 from core.idnumber import mask_id_number
 from core.models import Assignment, AuditEvent, Case, CARE_CATEGORIES, Household, Region, User
-from core.web import db, enabled_boards, locale_code, platform, roles
+from core.web import db, district_choices, enabled_boards, locale_code, platform, roles
 
 bp = Blueprint("casework", __name__)
 api = Blueprint("casework_api", __name__, url_prefix="/api")
@@ -970,19 +970,12 @@ def _exempt_api_from_csrf(state: Any) -> None:
 LEADS_PER_PAGE = 50
 
 
-def _lead_query(viewer: access.Viewer, args: Any) -> Any:
-    from core.casework.models import DiscoveryLead
+def _leads(args: Any) -> Any:
+    """The leads the current user may see, filtered as the page, export and API are asked."""
+    from core.casework.discovery import visible_leads
 
-    # a disabled board's leads are kept but not listed, like its warnings
-    query = select(DiscoveryLead).where(access.lead_clause(viewer), DiscoveryLead.board.in_(sorted(enabled_boards())))
-    state = args.get("state", "open")
-    if state in ("open", "case_opened", "dismissed"):
-        query = query.where(DiscoveryLead.state == state)
-    if args.get("programme"):
-        query = query.where(DiscoveryLead.programme_key == args["programme"])
-    if args.get("region"):
-        query = query.where(DiscoveryLead.region_code.startswith(args["region"], autoescape=True))
-    return query
+    return visible_leads(access.Viewer.current(), enabled_boards(), state=args.get("state", "open"),
+                         programme=args.get("programme"), region=args.get("region"))
 
 
 @bp.route("/discovery")
@@ -997,7 +990,7 @@ def discovery():  # type: ignore[no-untyped-def]
     from core.funds.views import programme_names
 
     session, viewer = db(), access.Viewer.current()
-    query = _lead_query(viewer, request.args)
+    query = _leads(request.args)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     try:
         page = max(1, int(request.args.get("page", "1")))
@@ -1008,25 +1001,23 @@ def discovery():  # type: ignore[no-untyped-def]
                             .limit(LEADS_PER_PAGE)).scalars().all()
     households = {h.id: h for h in session.execute(select(Household).where(
         Household.id.in_(sorted({lead.household_id for lead in leads})))).scalars()} if leads else {}
-    scoped = select(DiscoveryLead).where(access.lead_clause(viewer), DiscoveryLead.state == "open").subquery()
+    # the summary and the date of the last run: every open lead the viewer may see, whatever the filters
+    scoped = _leads({}).subquery()
     summary = session.execute(select(scoped.c.programme_key, func.count(), func.sum(scoped.c.monthly_fen),
                                      func.sum(scoped.c.one_off_fen))
                               .group_by(scoped.c.programme_key).order_by(func.count().desc())).all()
-    last_run = session.scalar(select(func.max(DiscoveryLead.found_on)).where(access.lead_clause(viewer)))
+    last_run = session.scalar(select(func.max(_leads({"state": "all"}).subquery().c.found_on)))
     if leads:
         # the page names households (addresses): the read is logged like a household page's
         access.log(session, viewer, "read", "discovery_leads", f"page {page}",
                    "households " + ",".join(str(h) for h in sorted(households)), request.remote_addr)
         session.commit()
-    districts = list(session.execute(select(Region.code, Region.name, Region.name_en)
-                                     .where(Region.level.in_(("district", "county"))).order_by(Region.code)))
-    english = locale_code().startswith("en")
     return render_template(
         "casework/discovery.html", leads=leads, households=households, total=total, page=page,
         pages=max(1, -(-total // LEADS_PER_PAGE)), summary=summary, last_run=last_run, names=programme_names(),
         open_cases=open_case_ids(session, set(households)), args=request.args,
         filters={key: value for key, value in request.args.items() if key != "page"},
-        districts=[(code, en if english and en else zh) for code, zh, en in districts],
+        districts=district_choices(),
         can_act=current_user.role in ("board_staff", "coordinator"))
 
 
@@ -1050,8 +1041,8 @@ def discovery_open_case(lead_id: int):  # type: ignore[no-untyped-def]
     from core.casework.discovery import open_case_from_lead
 
     def act(session: Any) -> Any:
-        names = {key: (p.name_zh, p.name_en) for key, p in cw.programmes(platform().boards, enabled_boards()).items()}
-        case = open_case_from_lead(session, current_user, lead_id, on=today(), programme_names=names)
+        case = open_case_from_lead(session, current_user, lead_id, on=today(),
+                                   programmes=cw.programmes(platform().boards, enabled_boards()))
         flash(_("Case %(id)s received.", id=case.id), "info")
         return redirect(url_for("casework.case_page", case_id=case.id))
 
@@ -1077,26 +1068,18 @@ def discovery_dismiss(lead_id: int):  # type: ignore[no-untyped-def]
 def discovery_export():  # type: ignore[no-untyped-def]
     """The leads shown (same filters) as an Excel checklist for door-to-door verification; the
     export is written to the access log before it leaves."""
-    import io
-
-    from flask import send_file
-
     from core.casework.models import DiscoveryLead
-    from core.excel.exporting import discovery_leads, record_export
+    from core.excel.exporting import discovery_leads
+    from core.excel.views import send_export
 
-    session, viewer = db(), access.Viewer.current()
-    leads = session.execute(_lead_query(viewer, request.args).order_by(
+    session = db()
+    leads = session.execute(_leads(request.args).order_by(
         DiscoveryLead.region_code, DiscoveryLead.household_id, DiscoveryLead.programme_key)).scalars().all()
     regions = dict(session.execute(select(Region.code, Region.name)).all())
     names = {key: p.name_zh for key, p in cw.programmes(platform().boards, enabled_boards()).items()}
     export = discovery_leads(session, current_user, leads, region_names=regions, programme_names=names)
-    params = {key: value for key, value in request.args.items() if key in ("state", "programme", "region")}
-    record_export(session, current_user, "discovery_leads", params, export.rows, remote_addr=request.remote_addr)
-    session.commit()
-    response = send_file(io.BytesIO(export.data), as_attachment=True, download_name=export.filename,
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_export(export, "discovery_leads",
+                       {key: value for key, value in request.args.items() if key in ("state", "programme", "region")})
 
 
 @bp.route("/api/discovery")
@@ -1107,7 +1090,7 @@ def api_discovery():  # type: ignore[no-untyped-def]
     from core.casework.models import DiscoveryLead
 
     session, viewer = db(), access.Viewer.current()
-    leads = session.execute(_lead_query(viewer, request.args).order_by(DiscoveryLead.id)).scalars().all()
+    leads = session.execute(_leads(request.args).order_by(DiscoveryLead.id)).scalars().all()
     if leads:
         access.log(session, viewer, "read", "discovery_leads", "api",
                    "households " + ",".join(sorted({str(lead.household_id) for lead in leads})), request.remote_addr)

@@ -158,7 +158,8 @@ def _day_arg(name: str) -> Any:
         abort(400)
 
 
-def _send_export(export: Any, what: str, params: dict[str, Any]) -> Any:
+def send_export(export: Any, what: str, params: dict[str, Any]) -> Any:
+    """An export as a download, its audit entry committed first (also used by the discovery list)."""
     from core.excel.exporting import record_export
 
     record_export(db(), current_user, what, params, export.rows, remote_addr=request.remote_addr)
@@ -182,7 +183,7 @@ def export_ledger():  # type: ignore[no-untyped-def]
                         board_names=_board_names())
     except PermissionError:
         abort(403)
-    return _send_export(export, "ledger", params)
+    return send_export(export, "ledger", params)
 
 
 @bp.route("/exports/public-notice.xlsx")
@@ -206,7 +207,7 @@ def export_public_notice():  # type: ignore[no-untyped-def]
         export = public_notice(db(), current_user, programme, programme_name=names.get(programme))
     except PermissionError:
         abort(403)
-    return _send_export(export, "public_notice", {"programme": programme})
+    return send_export(export, "public_notice", {"programme": programme})
 
 
 @bp.route("/exports/service-hours.xlsx")
@@ -222,7 +223,7 @@ def export_service_hours():  # type: ignore[no-untyped-def]
                                since=params["since"], until=params["until"], board_names=_board_names())
     except PermissionError:
         abort(403)
-    return _send_export(export, "service_hours", params)
+    return send_export(export, "service_hours", params)
 
 
 # -- dashboard ---------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@
 - ``core:upload_retention``: uploaded workbooks deleted once their retention period is over
   (PIPL Art. 47; ``core.excel.retention``).
 - ``core:discovery_screening``: the quarterly data comparison (数据比对): households eligible for a
-  benefit they do not receive become leads for active discovery (``core.casework.discovery``).
+  benefit they do not receive, or in a care board's group without a care need, become leads
+  for active discovery (``core.casework.discovery``).
 
 Every job only looks at enabled boards' data: a disabled board contributes nothing.
 """
@@ -377,9 +378,10 @@ def volunteer_checks(ctx: Any) -> str:
 def discovery_screening(ctx: Any) -> str:
     """Compare the register with the rules (数据比对, domain-rules §12: quarterly or half-yearly):
     every stored household assessed with every enabled programme. The open leads are replaced
-    by what is found; each board's staff get one warning per district with how many households
-    there qualify for one of its benefits and do not receive it (S8 §3(4): apply a programme),
-    pointing to the list, rather than one warning per household."""
+    by what is found, and each board gets one warning per district pointing to the list rather
+    than one per household: its staff, how many households there qualify for one of its
+    benefits and do not receive it (S8 §3(4): apply a programme); a care board's coordinators,
+    how many have someone in its care group and no care need yet (visit them)."""
     from core.casework.discovery import QUIET_DAYS_KEY, refresh_leads
 
     found = refresh_leads(ctx.session, ctx.boards, ctx.today, enabled=ctx.enabled_boards(),
@@ -387,7 +389,8 @@ def discovery_screening(ctx: Any) -> str:
     installed = ctx.boards.installed
     for (board, district), count in sorted(found.leads.items()):
         care = board in installed and installed[board].info.kind == "care"
-        ctx.warn("discovery_care_leads" if care else "discovery_leads", f"{district}:{ctx.today}", params={"count": count, "on": ctx.today}, board=board,
+        ctx.warn("discovery_care_leads" if care else "discovery_leads", f"{district}:{ctx.today}",
+                 params={"count": count, "on": ctx.today}, board=board,
                  audience="coordinator" if care else "board_staff", region_code=district,
                  action="visit" if care else "apply_programme", level="info", object_type="discovery",
                  object_id=district)
