@@ -50,7 +50,7 @@ from ortools.sat.python import cp_model
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from .edges import EncodedInstance, Edges
+from .edges import EncodedInstance, Edges, half_served
 
 
 @dataclass
@@ -153,7 +153,7 @@ def team_cycle_bound(encoded: EncodedInstance, edges: Edges, gains: np.ndarray, 
     cover = np.bincount(edges.r[chosen], minlength=nr)
     if ((u > 0) & (load < encoded.v_capacity)).any() or ((w > 0) & (cover < encoded.r_needed)).any():
         raise ValueError("the duals are not complementary to the flow")
-    teams = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
+    teams = half_served(encoded, cover)
     empty = np.zeros(0, dtype=np.int64)
     if len(teams) == 0:
         return TeamCycles(0, empty, empty, empty, empty, teams, 0)

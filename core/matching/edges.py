@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -219,6 +220,13 @@ def _chord(km: float) -> float:
     # Straight-line distance between unit vectors for a great-circle distance, padded
     # so that floating error never drops a pair the exact haversine test would keep.
     return 2.0 * math.sin(min(math.pi / 2, km / (2 * EARTH_RADIUS_KM))) * (1 + 1e-9) + 1e-12
+
+
+def half_served(encoded: Any, cover: np.ndarray) -> np.ndarray:
+    """The recipients a flow covers partly (``cover``: volunteers per recipient): teams with
+    one of their two volunteers, which no valid plan may leave so. ``encoded`` is an
+    :class:`EncodedInstance` or a view of one with its own ``r_needed`` (a region)."""
+    return np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
 
 
 class EncodedInstance:

@@ -173,11 +173,10 @@ def explain_unassigned(encoded: EncodedInstance, all_edges: Edges, chosen: Edges
         detail = (f"{len(vols)} 名允许的志愿者中 {free_count} 名尚有余量, 需要 {need} 名; 容量被占用: {names} "
                   f"({len(vols)} allowed volunteers, {free_count} with capacity left, {need} needed; "
                   f"capacity taken by: {names})")
+        counts = {"allowed": len(vols), "free": free_count, "needed": need}
         if free_total is not None and free_total <= 0:
             detail += (f"; 剩余志愿者组合合计 {free_total}, 不值得 "
                        f"(the free volunteers would total {free_total}, not worth it)")
-        counts = {"allowed": len(vols), "free": free_count, "needed": need}
-        if free_total is not None and free_total <= 0:
             counts["free_total"] = free_total
         result[r] = Unassigned(recipient.id, "capacity_taken", detail, taken_by=taken_by, counts=counts)
     return tuple(result[r] for r in uncovered.tolist())

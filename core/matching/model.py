@@ -35,7 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .cycles import TeamCycles, team_cycle_bound
-from .edges import EncodedInstance, Edges, build_edges, pair_failures
+from .edges import EncodedInstance, Edges, build_edges, half_served, pair_failures
 from .instance import Assignment, Instance, Plan
 
 log = logging.getLogger(__name__)
@@ -297,7 +297,7 @@ def _dual_pass(encoded: EncodedInstance, edges: Edges, gains: np.ndarray, u: np.
 
 
 def solve_lp(encoded: EncodedInstance, edges: Edges, *, top_k: int = TOP_K,
-             deadline: float | None = None, gains: np.ndarray | None = None,
+             deadline: float | None = None, max_rounds: int | None = None, gains: np.ndarray | None = None,
              start: np.ndarray | None = None) -> LpResult:
     """The flow relaxation over all edges, solved on a few candidates per recipient.
 
@@ -310,8 +310,9 @@ def solve_lp(encoded: EncodedInstance, edges: Edges, *, top_k: int = TOP_K,
     pairs are within 2 of tight as in the top 10, so it saved nothing.)  Should the duals ever not be tight
     without violations, one flow over every edge is solved (exact without any
     certificate).  Past ``deadline`` (perf_counter), after at least two rounds
-    (the first bound is loose: 0.14 % at 50k, the second 0.002 %), the loop stops
-    with the best flow and its valid, possibly loose, bound D.
+    (the first bound is loose: 0.14 % at 50k, the second 0.002 %), or after
+    ``max_rounds``, the loop stops with the best flow and its valid, possibly loose,
+    bound D.
     """
     if gains is None:
         gains = _unit_gains(encoded, edges)
@@ -337,6 +338,8 @@ def solve_lp(encoded: EncodedInstance, edges: Edges, *, top_k: int = TOP_K,
         if len(fresh) == 0 and seen.sum() == (gains > 0).sum():
             break   # pragma: no cover - cannot happen: a flow over every edge has tight duals
         if deadline is not None and rounds >= 2 and time.perf_counter() > deadline:
+            break
+        if max_rounds is not None and rounds >= max_rounds:
             break
         if len(fresh) == 0:
             in_flow = gains > 0   # not tight without violations: solve over everything
@@ -634,11 +637,10 @@ def plan_from_cycles(encoded: EncodedInstance, edges: Edges, lp: LpResult, cycle
         gain = int(lp.gains[plan].sum())
         if best_gain is None or gain > best_gain:
             best_plan, best_flow, best_gain = plan, node.chosen, gain
-        cover = np.bincount(edges.r[node.chosen], minlength=encoded.n_recipients)
+        half = half_served(encoded, np.bincount(edges.r[node.chosen], minlength=encoded.n_recipients))
         log.debug("dive: LP %d (doubled, fixed teams' bonus removed), plan %d, %d teams half-served",
-                  node.flow_gain - 2 * sure * int(complete.sum()), gain,
-                  int(((cover > 0) & (cover < encoded.r_needed)).sum()))
-        if (not ((cover > 0) & (cover < encoded.r_needed)).any() or node.dual_bound != node.flow_gain
+                  node.flow_gain - 2 * sure * int(complete.sum()), gain, len(half))
+        if (len(half) == 0 or node.dual_bound != node.flow_gain
                 or (deadline is not None and time.perf_counter() > deadline)):
             break
         more = team_cycle_bound(encoded, edges, gains, node.u, node.w, node.chosen)
@@ -660,12 +662,11 @@ REGION_SLACK = 0        # the region grows over tight flow pairs (where the chea
 
 
 def plan_in_region(encoded: EncodedInstance, edges: Edges, lp: LpResult, seeds: np.ndarray, *,
-                   deadline: float | None, max_pairs: int = REGION_PAIRS,
-                   rounds: int = DIVE_ROUNDS) -> tuple[np.ndarray, np.ndarray] | None:
+                   deadline: float | None, max_pairs: int = REGION_PAIRS) -> tuple[np.ndarray, np.ndarray] | None:
     """A valid plan (and the flow it came from) deciding the teams ``seeds`` the flow half-serves.
 
-    The region: the seeds, then recipients joined to its volunteers by nearly tight
-    flow pairs, layer by layer, while at most ``max_pairs`` flow pairs belong to
+    The region: the seeds, then recipients joined to its volunteers by tight flow
+    pairs, layer by layer, while at most ``max_pairs`` flow pairs belong to
     its recipients (all of them: a recipient is either wholly inside or outside).
     Outside, the flow stays; inside, volunteers keep the capacity the outside
     leaves them.  On that problem the flow is still optimal with the same duals,
@@ -676,9 +677,7 @@ def plan_in_region(encoded: EncodedInstance, edges: Edges, lp: LpResult, seeds: 
     """
     n_r, n_v = encoded.n_recipients, encoded.n_volunteers
     gains, x = lp.gains, lp.chosen
-    pool = np.ones(len(edges), dtype=bool) if lp.in_flow is None else lp.in_flow.copy()
-    pool &= gains > 0
-    active = np.flatnonzero(pool)
+    active = np.flatnonzero(lp.in_flow)   # solve_lp's flow pairs (all of positive gain)
     ar, av = edges.r[active], edges.v[active]
     near = (lp.u[av] + lp.w[ar] - gains[active]) <= REGION_SLACK
     in_r = np.zeros(n_r, dtype=bool)
@@ -697,12 +696,13 @@ def plan_in_region(encoded: EncodedInstance, edges: Edges, lp: LpResult, seeds: 
     local = _RegionInstance(encoded, encoded.v_capacity - np.bincount(edges.v[outside], minlength=n_v),
                             np.where(in_r, encoded.r_needed, 0))
     sub = edges.subset(region)
+    # plan_from_cycles reads only the flow, the gains and the pairs: the bound fields stay 0
     sub_lp = LpResult(x[region], gains[region], lp.u, lp.w, 0, 0, 0, len(region))
     try:
         cycles = team_cycle_bound(local, sub, sub_lp.gains, lp.u, lp.w, sub_lp.chosen)
     except ValueError:
         return None
-    plan_sub, flow_sub = plan_from_cycles(local, sub, sub_lp, cycles, deadline=deadline, rounds=rounds)
+    plan_sub, flow_sub = plan_from_cycles(local, sub, sub_lp, cycles, deadline=deadline)
     plan = x.copy()
     plan[region] = plan_sub
     flow = plan.copy()
@@ -724,8 +724,7 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
     """A valid plan and a proven bound from the LP optimum (see the comment above)."""
     n_r, n_v = encoded.n_recipients, encoded.n_volunteers
     gains, u, w, x = lp.gains, lp.u, lp.w, lp.chosen
-    cover = np.bincount(edges.r[x], minlength=n_r)
-    seeds = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
+    seeds = half_served(encoded, np.bincount(edges.r[x], minlength=n_r))
     if len(seeds) == 0:
         return Solution(x, lp.dual_bound // 2)
     is_seed = np.zeros(n_r, dtype=bool)
@@ -742,7 +741,8 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
     in_v[edges.v[in_r[edges.r]]] = True
     whole_components = _closure(edges, in_r, in_v, LARGE_CLOSURE_EDGES)
     decided = None          # a flow with the half-served teams decided, when a dive ran
-    cycles_ran = lp.dual_bound == lp.flow_gain and len(edges) <= CYCLE_MAX_PAIRS
+    dive_deadline = started + (1 - MIN_REPAIR_SHARE) * time_limit_s
+    cycles_ran = lp.dual_bound == lp.flow_gain and _cycle_bound_fits(edges)
     if cycles_ran:
         # The LP is proven over every pair: its residual graph prices each team's
         # completion or removal exactly (core/matching/cycles.py).
@@ -750,7 +750,7 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
         cycles = team_cycle_bound(encoded, edges, gains, u, w, x)
         best_bound = min(best_bound, lp.dual_bound - cycles.penalty)
         plan, decided = plan_from_cycles(encoded, edges, lp, cycles,
-                                deadline=started + (1 - MIN_REPAIR_SHARE) * time_limit_s,
+                                deadline=dive_deadline,
                                 # the exact CP-SAT on whole components follows: one round will do
                                 rounds=1 if whole_components else DIVE_ROUNDS)
         gain = int(gains[plan].sum())
@@ -771,7 +771,7 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
         # 31,321,650, for 0.8 s.
         dive_started = time.perf_counter()
         dive = plan_in_region(encoded, edges, lp, seeds,
-                              deadline=started + (1 - MIN_REPAIR_SHARE) * time_limit_s)
+                              deadline=dive_deadline)
         if dive is not None:
             plan, decided = dive
             gain = int(gains[plan].sum())
@@ -786,8 +786,7 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
         # plan models below start from the decided flow.  With the cycle bound the
         # bound models are skipped: beside it they add nothing (at 10k the penalty
         # relaxation lowered the LP bound by 296 points, the cycle bound by 2,971).
-        cover = np.bincount(edges.r[decided], minlength=n_r)
-        still_half = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
+        still_half = half_served(encoded, np.bincount(edges.r[decided], minlength=n_r))
         x = decided
         is_seed = np.zeros(n_r, dtype=bool)
         is_seed[still_half] = True
@@ -894,6 +893,11 @@ def repair_half_served(encoded: EncodedInstance, edges: Edges, lp: LpResult, *, 
 # ----------------------------------------------------------------------------- solve
 
 
+def _cycle_bound_fits(edges: Edges) -> bool:
+    """Whether the cycle bound's Dijkstras fit the time limit (not at 50k's 21M pairs)."""
+    return len(edges) <= CYCLE_MAX_PAIRS
+
+
 def solve_edges(encoded: EncodedInstance, edges: Edges, *, time_limit_s: float,
                 pinned_keys: np.ndarray, started: float) -> Solution:
     """Optimise over allowed, pruned edges: the LP with dual certificate, then CP-SAT
@@ -903,14 +907,15 @@ def solve_edges(encoded: EncodedInstance, edges: Edges, *, time_limit_s: float,
     if len(pinned_keys):
         return solve_pinned_components(encoded, edges, time_limit_s=time_limit_s,
                                        pinned_keys=pinned_keys, started=started)
-    deadline = started + LP_TIME_SHARE * time_limit_s
-    if len(edges) > CYCLE_MAX_PAIRS and (encoded.r_needed == 2).any():
+    max_rounds = None
+    if not _cycle_bound_fits(edges) and (encoded.r_needed == 2).any():
         # Teams and too many pairs for the cycle bound: the certificate would only
         # serve the LP bound, which the half-served teams' gap dwarfs.  At 50k the
         # rounds after the second cost ~6 s for 96 points of bound (the gap is
-        # ~4,800 points), so the LP stops after two rounds (solve_lp's minimum).
-        deadline = 0.0
-    lp = solve_lp(encoded, edges, deadline=deadline)
+        # ~4,800 points), so the LP stops after two rounds.  (Any team counts, even
+        # one the flow happens to serve whole: whether it does is known only after.)
+        max_rounds = 2
+    lp = solve_lp(encoded, edges, deadline=started + LP_TIME_SHARE * time_limit_s, max_rounds=max_rounds)
     # The neighbourhood models get at least a tenth of the time limit, even when
     # building the pairs and the LP used it all (a large instance's first plan).
     started = max(started, time.perf_counter() - (1 - MIN_REPAIR_SHARE) * time_limit_s)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 
 import core.matching.model as model
 from core.matching import load_instance, plan_objective, solve, validate_plan
-from core.matching.edges import EncodedInstance, build_edges
+from core.matching.edges import EncodedInstance, build_edges, half_served
 from test_properties import brute_force_optimum, small_instances
 
 DATA = Path(__file__).parent / "data"
@@ -39,8 +39,7 @@ def test_region_plan_is_valid(max_pairs: int, size: tuple[int, int, int]) -> Non
     encoded = EncodedInstance(instance)
     edges = model.prune_edges(encoded, build_edges(encoded), np.zeros(0, dtype=np.int64))
     lp = model.solve_lp(encoded, edges)
-    cover = np.bincount(edges.r[lp.chosen], minlength=encoded.n_recipients)
-    seeds = np.flatnonzero((cover > 0) & (cover < encoded.r_needed))
+    seeds = half_served(encoded, np.bincount(edges.r[lp.chosen], minlength=encoded.n_recipients))
     assert len(seeds) > 0          # the instance exercises the dive
     plan, flow = model.plan_in_region(encoded, edges, lp, seeds, deadline=None, max_pairs=max_pairs)
     for chosen in (plan, flow):    # capacities hold for the plan and the decided flow
