@@ -140,14 +140,19 @@ PAIR_REASON_LABELS = {
 LANGUAGE_LABELS = {"zh": _l("Chinese"), "mn": _l("Mongolian")}
 
 
-def _pair_reason_words() -> Any:
-    """A function naming an assignment's reason codes (``continuity``, ``language:zh,mn``, a
-    skill key) in the reader's language; skills by the names the boards registered."""
+def _vocabulary_names() -> dict[str, dict[str, str]]:
+    """The boards' skills and need types (services.vocabulary, one hook round) by key, named in
+    the reader's language: {"skills": {...}, "need_types": {...}}."""
     from core.web import locale_code
 
     english = locale_code().startswith("en")
-    skills = {key: (skill.name_en if english else skill.name_zh)
-              for key, skill in services.vocabulary(platform().boards, enabled_boards())["skills"].items() if skill}
+    return {kind: {key: (item.name_en if english else item.name_zh) for key, item in items.items() if item}
+            for kind, items in services.vocabulary(platform().boards, enabled_boards()).items()}
+
+
+def _pair_reason_words(skills: dict[str, str]) -> Any:
+    """A function naming an assignment's reason codes (``continuity``, ``language:zh,mn``, a
+    skill key) in the reader's language; ``skills`` as the boards named them."""
 
     def words(code: str) -> str:
         if code.startswith("language:"):
@@ -182,14 +187,6 @@ def unassigned_text(entry: dict[str, Any]) -> str:
         return _("Its value %(value)s does not cover the travel of any allowed team (best total %(total)s).",
                  value=counts.get("value"), total=counts.get("best_total"))
     return str(entry.get("detail", ""))
-
-
-def _need_type_names() -> dict[str, str]:
-    from core.web import locale_code
-
-    types = services.vocabulary(platform().boards, enabled_boards())["need_types"]
-    english = locale_code().startswith("en")
-    return {key: (t.name_en if english else t.name_zh) for key, t in types.items()}
 
 
 def _regions() -> list[Region]:
@@ -234,7 +231,8 @@ def show(run_id: int):  # type: ignore[no-untyped-def]
     run = _run_or_404(run_id)
     if run.status == "running" and services.fail_abandoned(db()):
         run = _run_or_404(run_id)  # its solver died with the process: stop polling
-    summary = services.summarise(db(), run, _need_type_names())
+    names = _vocabulary_names()
+    summary = services.summarise(db(), run, names["need_types"])
     explanation = None
     recipient, volunteer = request.args.get("recipient", ""), request.args.get("volunteer", "")
     if recipient and volunteer and run.plan:
@@ -246,7 +244,7 @@ def show(run_id: int):  # type: ignore[no-untyped-def]
                            board_names=_board_names(), category_labels=CATEGORY_LABELS,
                            status_labels=STATUS_LABELS, reason_labels=REASON_LABELS, note_labels=NOTE_LABELS,
                            plan_status_labels=PLAN_STATUS_LABELS, risk_labels=RISK_LABELS,
-                           relax_labels=RELAX_LABELS, reason_words=_pair_reason_words(),
+                           relax_labels=RELAX_LABELS, reason_words=_pair_reason_words(names["skills"]),
                            unassigned_text=unassigned_text)
 
 
@@ -399,7 +397,7 @@ def api_create():  # type: ignore[no-untyped-def]
 def api_show(run_id: int):  # type: ignore[no-untyped-def]
     """Summary (coverage, diff, unassigned) and the ``carematch.plan/1`` document."""
     run = _api_run(run_id)
-    summary = services.summarise(db(), run, _need_type_names())
+    summary = services.summarise(db(), run, _vocabulary_names()["need_types"])
     summary["plan"] = run.plan
     return jsonify(summary)
 
