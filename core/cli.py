@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import click
 from flask import Flask
+from flask_babel import gettext as _
 
 from core.app import Platform, create_app
 
@@ -266,45 +268,31 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
         return
     from core.standards import standard_names
 
+    from core.web import area_label
+
     names = standard_names(ctx.platform.boards)
     programmes = _programmes(ctx)
-    words = _ASSESS_WORDS[lang]
-    area = words["area"].get(result.area, result.area)
-    click.echo(words["household"].format(id=result.household_id, region=result.region_code, area=area,
-                                          on=result.on.isoformat()))
-    for finding in result.findings:
-        amount = ""
-        if finding.benefit is not None and finding.benefit.monthly_fen:
-            amount = "  " + words["per_month"].format(amount=engine.format_fen(finding.benefit.monthly_fen))
-        programme = programmes.get(finding.programme_key)
-        title = programme.name(lang) if programme else finding.programme_key
-        click.echo(f"\n{title} ({finding.programme_key})  {finding.status_label(lang)}{amount}")
-        for line in finding.explain(lang, names):
-            click.echo(f"    - {line}")
+    with _speaking(ctx, lang):
+        click.echo(_("household %(id)s  %(region)s %(area)s  on %(on)s", id=result.household_id,
+                     region=result.region_code, area=area_label(result.area), on=result.on.isoformat()))
+        for finding in result.findings:
+            amount = ""
+            if finding.benefit is not None and finding.benefit.monthly_fen:
+                amount = "  " + _("%(amount)s/month", amount=engine.format_fen(finding.benefit.monthly_fen))
+            programme = programmes.get(finding.programme_key)
+            title = programme.name(lang) if programme else finding.programme_key
+            click.echo(f"\n{title} ({finding.programme_key})  {finding.status_label(lang)}{amount}")
+            for line in finding.explain(lang, names):
+                click.echo(f"    - {line}")
 
 
-# The command-line words of `assess`, in the two languages of the platform (zh the default);
-# programme names come from the programmes themselves.
-_ASSESS_WORDS = {
-    "zh": {
-        "household": "家庭 {id}  {region} {area}  评估日 {on}",
-        "area": {"urban": "城镇", "rural": "农村"},
-        "per_month": "{amount}/月",
-        "summary": "{on} 共评估 {households:,} 户, 用时 {seconds:.1f} 秒 (每秒 {rate:,.0f} 户, {processes} 个进程)",
-        "columns": ("项目", "符合", "未享受", "待补材料", "不符合", "月发放合计", "一次性合计"),
-        "footnote": "未享受: 符合条件但目前未享受该项待遇的家庭 (主动发现应走访的对象)",
-        "written": "逐项结论已写入 {path}",
-    },
-    "en": {
-        "household": "household {id}  {region} {area}  on {on}",
-        "area": {"urban": "urban", "rural": "rural"},
-        "per_month": "{amount}/month",
-        "summary": "{households:,} households assessed on {on} in {seconds:.1f} s ({rate:,.0f}/s, {processes} process(es))",
-        "columns": ("programme", "eligible", "not receiving", "needs info", "not", "monthly total", "one-off total"),
-        "footnote": "not receiving: eligible for a benefit the household does not receive now (to visit: 主动发现)",
-        "written": "findings written to {path}",
-    },
-}
+@contextlib.contextmanager
+def _speaking(ctx: Context, lang: str) -> Iterator[None]:
+    """Messages from the catalogs in ``lang``, as the pages have them (gettext needs the app)."""
+    from flask_babel import force_locale
+
+    with ctx.app.app_context(), force_locale(lang):
+        yield
 
 
 def _programmes(ctx: Context) -> dict[str, Any]:
@@ -342,25 +330,30 @@ def _assess_every_household(ctx: Context, day: Any, region: str | None, out_path
             "programmes": {key: vars(tally) for key, tally in sorted(result.programmes.items())},
         }, ensure_ascii=False, indent=2))
         return
-    words = _ASSESS_WORDS[lang]
     programmes = _programmes(ctx)
-    click.echo(words["summary"].format(households=result.households, on=day.isoformat(), seconds=seconds,
-                                       rate=result.households / max(seconds, 1e-9), processes=result.processes))
-    rows = []
-    for key, tally in sorted(result.programmes.items()):
-        not_receiving = f"{tally.not_receiving:,}" if tally.pays else "-"
-        programme = programmes.get(key)
-        rows.append((f"{programme.name(lang) if programme else key} ({key})", f"{tally.eligible:,}", not_receiving,
-                     f"{tally.needs_information:,}", f"{tally.not_eligible:,}", format_fen(tally.monthly_fen),
-                     format_fen(tally.one_off_fen)))
-        rows.extend(("  " + (programme.label_name(label, lang) if programme else label) + f" ({label})", f"{count:,}")
-                    for label, count in sorted(tally.labels.items()))
-    widths = [max(_columns(row[i]) for row in [words["columns"], *rows] if i < len(row)) for i in range(7)]
-    for row in [words["columns"], *rows]:
-        click.echo(" ".join(_pad(cell, width, right=i > 0) for i, (cell, width) in enumerate(zip(row, widths))).rstrip())
-    click.echo(words["footnote"])
-    if out_path:
-        click.echo(words["written"].format(path=out_path))
+    with _speaking(ctx, lang):
+        click.echo(_("%(households)s households assessed on %(on)s in %(seconds)s s (%(rate)s/s, %(processes)s "
+                     "process(es))", households=f"{result.households:,}", on=day.isoformat(), seconds=f"{seconds:.1f}",
+                     rate=f"{result.households / max(seconds, 1e-9):,.0f}", processes=result.processes))
+        columns = (_("programme"), _("eligible"), _("not receiving"), _("needs info"), _("not eligible"),
+                   _("monthly total"), _("one-off total"))
+        rows = []
+        for key, tally in sorted(result.programmes.items()):
+            not_receiving = f"{tally.not_receiving:,}" if tally.pays else "-"
+            programme = programmes.get(key)
+            rows.append((f"{programme.name(lang) if programme else key} ({key})", f"{tally.eligible:,}", not_receiving,
+                         f"{tally.needs_information:,}", f"{tally.not_eligible:,}", format_fen(tally.monthly_fen),
+                         format_fen(tally.one_off_fen)))
+            rows.extend(("  " + (programme.label_name(label, lang) if programme else label) + f" ({label})",
+                         f"{count:,}") for label, count in sorted(tally.labels.items()))
+        widths = [max(_columns(row[i]) for row in [columns, *rows] if i < len(row)) for i in range(7)]
+        for row in [columns, *rows]:
+            click.echo(" ".join(_pad(cell, width, right=i > 0)
+                                for i, (cell, width) in enumerate(zip(row, widths))).rstrip())
+        click.echo(_("not receiving: eligible for a benefit the household does not receive now (the households "
+                     "active discovery visits: 主动发现)"))
+        if out_path:
+            click.echo(_("findings written to %(path)s", path=out_path))
 
 
 # -- matching --------------------------------------------------------------------------
