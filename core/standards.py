@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Standard
+from core.models import Region, Standard
 from core.plugins import BoardHost
 
 
@@ -95,6 +95,10 @@ class StandardError(ValueError):
     """A standard change that cannot be made; the message says why, in Chinese and English."""
 
 
+NATIONAL = "000000"  # the region code of the national rules' records
+MAX_INTEGER_DIGITS, MAX_DECIMAL_PLACES = 12, 4  # the figures a standard holds: yuan, ages, shares, days
+
+
 def revise_standard(
     session: Session,
     *,
@@ -102,7 +106,7 @@ def revise_standard(
     region_code: str,
     area: str,
     value: Any,
-    unit: str,
+    unit: str = "",
     effective_from: dt.date,
     source_note: str,
     user_id: int | None,
@@ -120,8 +124,14 @@ def revise_standard(
         raise StandardError(f"数值 {value!r} 不是有效数字 (the value {value!r} is not a number)") from None
     if not exact.is_finite() or exact < 0:
         raise StandardError(f"数值 {value!r} 必须是非负数 (the value must be zero or more)")
+    places = max(0, -int(exact.as_tuple().exponent))
+    if exact.adjusted() + 1 > MAX_INTEGER_DIGITS or places > MAX_DECIMAL_PLACES:
+        raise StandardError(f"数值 {value!r} 超出范围: 整数部分最多 {MAX_INTEGER_DIGITS} 位, 小数最多 {MAX_DECIMAL_PLACES} 位 "
+                            f"(at most {MAX_INTEGER_DIGITS} digits before the point and {MAX_DECIMAL_PLACES} after)")
     if area not in ("urban", "rural", "all"):
         raise StandardError(f"城乡类别 {area!r} 无效 (area must be urban, rural or all)")
+    if region_code != NATIONAL and session.get(Region, region_code) is None:
+        raise StandardError(f"没有区划代码 {region_code!r} (no region {region_code!r}; {NATIONAL} is national)")
     history = list(
         session.execute(
             select(Standard)
@@ -135,6 +145,14 @@ def revise_standard(
             f"(the new value must start after {history[-1].effective_from.isoformat()}, when the latest began)"
         )
     previous = history[-1] if history else None
+    # A standard keeps its unit per region and area (the rural dibao standard is yearly, the
+    # urban one monthly): the new value is in the unit of the one it follows, else in that of
+    # the key's latest value for the same area, else of any.
+    known = previous.unit if previous else session.scalars(
+        select(Standard.unit).where(Standard.key == key)
+        .order_by((Standard.area == area).desc(), Standard.effective_from.desc())).first()
+    if unit and known and unit != known:
+        raise StandardError(f"单位应为 {known!r}, 而不是 {unit!r} (this standard is in {known!r}, not {unit!r})")
     if previous is not None and (previous.effective_to is None or previous.effective_to >= effective_from):
         previous.effective_to = effective_from - dt.timedelta(days=1)
     record = Standard(
@@ -142,7 +160,7 @@ def revise_standard(
         region_code=region_code,
         area=area,
         value=exact,
-        unit=unit or (previous.unit if previous else ""),
+        unit=known or unit,
         effective_from=effective_from,
         source_note=source_note,
         created_by=user_id,

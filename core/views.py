@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,8 +64,6 @@ def _my_work(session_db: Any) -> list[tuple[str, int, str]] | None:
     page counts it, narrowed to the viewer's region) and, for a care board, the approved
     care needs that have no volunteer yet; reviewers on the cases awaiting joint review.
     (label, count, link) rows; None for other roles."""
-    import datetime as dt
-
     from core import access
     from core.casework import services as cw
     from core.casework.views import queue_labels
@@ -155,8 +154,6 @@ def set_locale():  # type: ignore[no-untyped-def]
 @roles(*STAFF_ROLES)
 def standards():  # type: ignore[no-untyped-def]
     """Every standard in force today (or on ?on=YYYY-MM-DD), with links to its history."""
-    import datetime as dt
-
     from core.standards import in_force, standard_names
 
     on = _parse_day(request.args.get("on")) or dt.date.today()
@@ -168,7 +165,7 @@ def standards():  # type: ignore[no-untyped-def]
 @roles(*STAFF_ROLES)
 def standard_history(key: str):  # type: ignore[no-untyped-def]
     """A standard's full history; administrators add a new dated value here."""
-    from core.standards import StandardError, history, revise_standard
+    from core.standards import StandardError, history, revise_standard, standard_names
 
     session_db = db()
     rows = history(session_db, key)
@@ -186,7 +183,7 @@ def standard_history(key: str):  # type: ignore[no-untyped-def]
                 revise_standard(
                     session_db, key=key, region_code=request.form.get("region_code", rows[-1].region_code),
                     area=request.form.get("area", rows[-1].area), value=request.form.get("value", ""),
-                    unit=rows[-1].unit, effective_from=starts, source_note=request.form.get("source_note", "").strip(),
+                    unit="", effective_from=starts, source_note=request.form.get("source_note", "").strip(),
                     user_id=current_user.id,
                 )
                 session_db.commit()
@@ -195,12 +192,12 @@ def standard_history(key: str):  # type: ignore[no-untyped-def]
             except StandardError as exc:
                 session_db.rollback()
                 error = str(exc)
-    return render_template("standard_history.html", key=key, rows=rows, error=error)
+    names = standard_names(platform().boards).get(key)
+    return render_template("standard_history.html", key=key, rows=rows, error=error, today=dt.date.today(),
+                           name=names[1 if locale_code().startswith("en") else 0] if names else None)
 
 
 def _parse_day(text_value: str | None):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
     try:
         return dt.date.fromisoformat(text_value) if text_value else None
     except ValueError:

@@ -113,3 +113,33 @@ def test_the_standards_pages_give_values_units_regions_and_areas_in_the_reader_s
     assert '<td class="nowrap">Daqing</td><td class="nowrap">urban</td>\n        <td class="num">710 yuan/month</td>' in page
     assert '<td class="nowrap">national</td><td class="nowrap">urban and rural</td>\n        <td class="num">60 years of age</td>' in page
     assert '<td class="num">2.5%</td>' in page  # the CPI figure entered monthly
+
+
+def test_a_new_value_keeps_the_unit_of_its_region_and_area(login, client, session) -> None:  # type: ignore[no-untyped-def]
+    # the shipped dibao standard is monthly in town (710 yuan/month) and yearly in the country
+    # (6000 yuan/year): a new rural value must stay yearly, whatever row the page listed last
+    login("root")
+    response = client.post("/standards/civil_affairs.dibao_standard", data={
+        "region_code": "230600", "area": "rural", "value": "6500", "effective_from": "2027-03-01"})
+    assert response.status_code == 302
+    newest = session.execute(select(Standard).where(Standard.key == "civil_affairs.dibao_standard",
+                                                    Standard.area == "rural").order_by(Standard.id.desc())).scalars().first()
+    assert (newest.value, newest.unit) == (Decimal("6500"), "yuan/year")
+    page = client.get("/standards/civil_affairs.dibao_standard").get_data(as_text=True)
+    assert "<h1>低保标准 <code>civil_affairs.dibao_standard</code></h1>" in page
+    assert "6,500元/年" in page and "此后施行" in page  # dated 2027: not in force yet
+
+
+@pytest.mark.parametrize("region, value, unit, refusal", [
+    ("230600", "1e30", "", "at most 12 digits"),
+    ("230600", "0.12345", "", "4 after"),
+    ("<script>", "760", "", "no region"),
+    ("999999", "760", "", "no region"),
+    ("230600", "760", "CNY/year", "this standard is in 'CNY/month'"),
+])
+def test_a_value_outside_what_a_standard_holds_is_refused(session, region: str, value: str, unit: str,
+                                                          refusal: str) -> None:  # type: ignore[no-untyped-def]
+    _seed(session)
+    with pytest.raises(StandardError, match=refusal):
+        revise_standard(session, key="test.dibao", region_code=region, area="urban", value=value, unit=unit,
+                        effective_from=dt.date(2027, 1, 1), source_note="", user_id=None)
