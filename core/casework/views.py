@@ -973,8 +973,11 @@ LEADS_PER_PAGE = 50
 def _leads(args: Any) -> Any:
     """The leads the current user may see, filtered as the page, export and API are asked."""
     from core.casework.discovery import visible_leads
+    from core.casework.models import LEAD_STATES
 
-    return visible_leads(access.Viewer.current(), enabled_boards(), state=args.get("state", "open"),
+    state = args.get("state", "open")
+    state = None if state == "all" else state if state in LEAD_STATES else "open"  # as the state menu shows it
+    return visible_leads(access.Viewer.current(), enabled_boards(), state=state,
                          programme=args.get("programme"), region=args.get("region"))
 
 
@@ -992,8 +995,9 @@ def discovery():  # type: ignore[no-untyped-def]
     session, viewer = db(), access.Viewer.current()
     query = _leads(request.args)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // LEADS_PER_PAGE))
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = min(max(1, int(request.args.get("page", "1"))), pages)  # past the last page: the last page
     except ValueError:
         page = 1
     leads = session.execute(query.order_by(DiscoveryLead.monthly_fen.desc(), DiscoveryLead.one_off_fen.desc(),
@@ -1007,6 +1011,7 @@ def discovery():  # type: ignore[no-untyped-def]
                                      func.sum(scoped.c.one_off_fen))
                               .group_by(scoped.c.programme_key).order_by(func.count().desc())).all()
     last_run = session.scalar(select(func.max(_leads({"state": "all"}).subquery().c.found_on)))
+    open_cases = open_case_ids(session, set(households))
     if leads:
         # the page names households (addresses): the read is logged like a household page's
         access.log(session, viewer, "read", "discovery_leads", f"page {page}",
@@ -1014,8 +1019,10 @@ def discovery():  # type: ignore[no-untyped-def]
         session.commit()
     return render_template(
         "casework/discovery.html", leads=leads, households=households, total=total, page=page,
-        pages=max(1, -(-total // LEADS_PER_PAGE)), summary=summary, last_run=last_run, names=programme_names(),
-        open_cases=open_case_ids(session, set(households)), args=request.args,
+        pages=pages, summary=summary, last_run=last_run, names=programme_names(),
+        open_cases=open_cases, readable_cases=access.readable_case_ids(session, viewer, set(open_cases.values())),
+        care_boards={key for key, board in platform().boards.installed.items() if board.info.kind == "care"},
+        args=request.args,
         filters={key: value for key, value in request.args.items() if key != "page"},
         districts=district_choices(),
         can_act=current_user.role in ("board_staff", "coordinator"))
@@ -1085,7 +1092,8 @@ def discovery_export():  # type: ignore[no-untyped-def]
 @bp.route("/api/discovery")
 @roles("admin", "board_staff", "coordinator", "auditor")
 def api_discovery():  # type: ignore[no-untyped-def]
-    """The leads the viewer may see (``?state=open|case_opened|dismissed|all&programme=&region=``), JSON."""
+    """The leads the viewer may see (``?state=open|case_opened|dismissed|all&programme=&region=``;
+    open by default), JSON."""
     from core.casework.discovery import lead_json
     from core.casework.models import DiscoveryLead
 
