@@ -98,7 +98,7 @@ class _Sheet:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        header_row = 2 + len(meta)
+        header_row = 3 + len(meta)  # the title, the meta lines, a blank row, then the headers
         ws.print_title_rows = f"1:{header_row}"
         ws.freeze_panes = f"A{header_row + 1}"
         ws.append([self._cell(heading, TITLE)])

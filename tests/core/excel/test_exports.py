@@ -92,6 +92,10 @@ def test_admin_sees_identifiers_and_the_export_is_audited(excel_app: Any, client
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     rows = _sheet_values(response.data)
     assert rows[0][0].startswith("台账") and "导出人" in _text(rows[:5])
+    # the header row stays in view and repeats on every printed page: frozen below it, printed through it
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
+    header = next(i for i, row in enumerate(rows, start=1) if row[0] == "日期时间")
+    assert sheet.freeze_panes == f"A{header + 1}" and sheet.print_title_rows == f"$1:${header}"
     assert HEAD_ID in _text(rows) and PHONE in _text(rows)
     events = session.execute(select(AuditEvent).where(AuditEvent.action == "export")).scalars().all()
     assert len(events) == 1 and events[0].object_type == "ledger" and "2 rows" in events[0].reason
