@@ -248,6 +248,8 @@ def assess(ctx: Context, household_id: int | None, path: Path | None, on: Any, a
     if every:
         if household_id is not None or path is not None:
             raise click.UsageError("--all assesses the stored households: leave out --household and --file")
+        if out_path is not None and not out_path.parent.is_dir():  # before minutes of work, not after
+            raise click.UsageError(f"--out: 没有文件夹 {out_path.parent} (no folder {out_path.parent})")
         _assess_every_household(ctx, day, region, out_path, processes or (os.cpu_count() or 1), as_json, lang)
         return
     if (household_id is None) == (path is None):

@@ -116,3 +116,5 @@ def test_the_command_prints_a_tally_and_refuses_mixed_options(session: Any, monk
     assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith(",".join(assessing.CSV_COLUMNS))
     mixed = CliRunner().invoke(cli, ["assess", "--all", "--household", "1"])
     assert mixed.exit_code == 2 and "--all" in mixed.output
+    nowhere = CliRunner().invoke(cli, ["assess", "--all", "--out", str(tmp_path / "missing" / "f.csv")])
+    assert nowhere.exit_code == 2 and "no folder" in nowhere.output
