@@ -269,7 +269,9 @@ def dashboard_page():  # type: ignore[no-untyped-def]
         "coverage": stacked_bars(points(tables["coverage"].rows, 0, (2, 3), 4), title=tables["coverage"].title),
         "overdue": stacked_bars(points(tables["overdue"].rows, 0, 1, 2), title=tables["overdue"].title),
         "warnings": stacked_bars(points(tables["warnings"].rows, 0, 1, 2), title=tables["warnings"].title),
-        "money": stacked_bars(points(tables["money"].rows, 1, 0, 2), title=tables["money"].title, unit=_("yuan")),
+        # Chinese writes the unit straight after the figure (15,349.67元), English with a space
+        "money": stacked_bars(points(tables["money"].rows, 1, 0, 2), title=tables["money"].title,
+                              unit=("" if locale_code().startswith("zh") else " ") + _("yuan")),
     }
     return render_template("excel/dashboard.html", tables=tables, charts=charts)
 
